@@ -1,0 +1,238 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	gs "github.com/groundswell-health/groundswell"
+)
+
+const groupColumns = `g.id, g.campaign_id, g.slug, g.name, g.description, g.goal, g.target, g.position`
+
+func scanGroup(row interface{ Scan(...any) error }, g *gs.Group, extra ...any) error {
+	return row.Scan(append([]any{&g.ID, &g.CampaignID, &g.Slug, &g.Name, &g.Description, &g.Goal, &g.Target, &g.Position}, extra...)...)
+}
+
+// Groups lists a campaign's stakeholder groups in display order, with their
+// live figures.
+func (s *Store) Groups(ctx context.Context, campaignID int64) ([]gs.GroupSummary, error) {
+	var out []gs.GroupSummary
+	err := s.readTx(ctx, func(tx *tx) error {
+		rows, err := tx.query(ctx, `SELECT `+groupColumns+`,
+				(SELECT COUNT(*) FROM actions a WHERE a.group_id = g.id AND NOT a.retired),
+				(SELECT COUNT(DISTINCT c.person_id) FROM commitments c JOIN actions a ON a.id = c.action_id WHERE a.group_id = g.id AND c.status <> 'withdrawn'),
+				(SELECT COUNT(*) FROM commitments c JOIN actions a ON a.id = c.action_id WHERE a.group_id = g.id AND c.status <> 'withdrawn')
+			FROM stakeholder_groups g WHERE g.campaign_id = ? ORDER BY g.position, g.id`, campaignID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var g gs.GroupSummary
+			if err := scanGroup(rows, &g.Group, &g.Actions, &g.People, &g.Commitments); err != nil {
+				return err
+			}
+			out = append(out, g)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list groups of campaign %d: %w", campaignID, err)
+	}
+	return out, nil
+}
+
+// GroupBySlug returns a campaign's group by its slug.
+func (s *Store) GroupBySlug(ctx context.Context, campaignID int64, slug string) (gs.Group, error) {
+	var g gs.Group
+	err := scanGroup(s.read.QueryRowContext(ctx, s.d.bind(`SELECT `+groupColumns+` FROM stakeholder_groups g WHERE g.campaign_id = ? AND g.slug = ?`), campaignID, slug), &g)
+	return g, notFound(err, "group")
+}
+
+// GroupByID returns a group.
+func (s *Store) GroupByID(ctx context.Context, id int64) (gs.Group, error) {
+	var g gs.Group
+	err := scanGroup(s.read.QueryRowContext(ctx, s.d.bind(`SELECT `+groupColumns+` FROM stakeholder_groups g WHERE g.id = ?`), id), &g)
+	return g, notFound(err, "group")
+}
+
+// CreateGroup validates and stores a new group at the end of its campaign's list.
+func (s *Store) CreateGroup(ctx context.Context, g *gs.Group) error {
+	if err := g.Validate(); err != nil {
+		return err
+	}
+	return s.writeTx(ctx, func(tx *tx) error {
+		id, err := tx.insertID(ctx, `INSERT INTO stakeholder_groups (campaign_id, slug, name, description, goal, target, position)
+			VALUES (?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(position), 0) + 1 FROM stakeholder_groups WHERE campaign_id = ?))`,
+			g.CampaignID, g.Slug, g.Name, g.Description, g.Goal, g.Target, g.CampaignID)
+		switch {
+		case isUniqueViolation(err):
+			return gs.FieldErrors{"slug": "Another group in this campaign already uses this web address"}.Err()
+		case isForeignKeyViolation(err):
+			return gs.Errorf(gs.ENOTFOUND, "campaign not found")
+		case err != nil:
+			return fmt.Errorf("create group: %w", err)
+		}
+		g.ID = id
+		return nil
+	})
+}
+
+// UpdateGroup validates and stores changes to a group.
+func (s *Store) UpdateGroup(ctx context.Context, g *gs.Group) error {
+	if err := g.Validate(); err != nil {
+		return err
+	}
+	return s.writeTx(ctx, func(tx *tx) error {
+		err := tx.update(ctx, "group", `UPDATE stakeholder_groups SET slug = ?, name = ?, description = ?, goal = ?, target = ? WHERE id = ?`,
+			g.Slug, g.Name, g.Description, g.Goal, g.Target, g.ID)
+		if isUniqueViolation(err) {
+			return gs.FieldErrors{"slug": "Another group in this campaign already uses this web address"}.Err()
+		}
+		return err
+	})
+}
+
+const actionColumns = `a.id, a.group_id, a.title, a.description, a.due_on, a.target, a.retired, a.position`
+
+func scanAction(row interface{ Scan(...any) error }, a *gs.Action, extra ...any) error {
+	return row.Scan(append([]any{&a.ID, &a.GroupID, &a.Title, &a.Description, scanDate{&a.DueOn}, &a.Target, &a.Retired, &a.Position}, extra...)...)
+}
+
+// Actions lists a group's actions with how many have pledged to each and how
+// many are done. Retired actions are included only when asked for.
+func (s *Store) Actions(ctx context.Context, groupID int64, includeRetired bool) ([]gs.ActionSummary, error) {
+	var out []gs.ActionSummary
+	err := s.readTx(ctx, func(tx *tx) error {
+		rows, err := tx.query(ctx, `SELECT `+actionColumns+`,
+				(SELECT COUNT(*) FROM commitments c WHERE c.action_id = a.id AND c.status <> 'withdrawn'),
+				(SELECT COUNT(*) FROM commitments c WHERE c.action_id = a.id AND c.status = 'done')
+			FROM actions a WHERE a.group_id = ? AND (? OR NOT a.retired) ORDER BY a.retired, a.position, a.id`, groupID, includeRetired)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var a gs.ActionSummary
+			if err := scanAction(rows, &a.Action, &a.Pledged, &a.Done); err != nil {
+				return err
+			}
+			out = append(out, a)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list actions of group %d: %w", groupID, err)
+	}
+	return out, nil
+}
+
+// ActionByID returns an action.
+func (s *Store) ActionByID(ctx context.Context, id int64) (gs.Action, error) {
+	var a gs.Action
+	err := scanAction(s.read.QueryRowContext(ctx, s.d.bind(`SELECT `+actionColumns+` FROM actions a WHERE a.id = ?`), id), &a)
+	return a, notFound(err, "action")
+}
+
+// CreateAction validates and stores a new action at the end of its group's list.
+func (s *Store) CreateAction(ctx context.Context, a *gs.Action) error {
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	return s.writeTx(ctx, func(tx *tx) error {
+		id, err := tx.insertID(ctx, `INSERT INTO actions (group_id, title, description, due_on, target, retired, position)
+			VALUES (?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(position), 0) + 1 FROM actions WHERE group_id = ?))`,
+			a.GroupID, a.Title, a.Description, dateText(a.DueOn), a.Target, a.Retired, a.GroupID)
+		if isForeignKeyViolation(err) {
+			return gs.Errorf(gs.ENOTFOUND, "group not found")
+		} else if err != nil {
+			return fmt.Errorf("create action: %w", err)
+		}
+		a.ID = id
+		return nil
+	})
+}
+
+// UpdateAction validates and stores changes to an action.
+func (s *Store) UpdateAction(ctx context.Context, a *gs.Action) error {
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	return s.writeTx(ctx, func(tx *tx) error {
+		return tx.update(ctx, "action", `UPDATE actions SET title = ?, description = ?, due_on = ?, target = ?, retired = ? WHERE id = ?`,
+			a.Title, a.Description, dateText(a.DueOn), a.Target, a.Retired, a.ID)
+	})
+}
+
+const milestoneColumns = `id, campaign_id, title, on_date, description`
+
+func scanMilestone(row interface{ Scan(...any) error }, m *gs.Milestone) error {
+	return row.Scan(&m.ID, &m.CampaignID, &m.Title, scanDate{&m.On}, &m.Description)
+}
+
+// Milestones lists a campaign's milestones in date order.
+func (s *Store) Milestones(ctx context.Context, campaignID int64) ([]gs.Milestone, error) {
+	var out []gs.Milestone
+	err := s.readTx(ctx, func(tx *tx) error {
+		rows, err := tx.query(ctx, `SELECT `+milestoneColumns+` FROM milestones WHERE campaign_id = ? ORDER BY on_date, id`, campaignID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var m gs.Milestone
+			if err := scanMilestone(rows, &m); err != nil {
+				return err
+			}
+			out = append(out, m)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list milestones of campaign %d: %w", campaignID, err)
+	}
+	return out, nil
+}
+
+// MilestoneByID returns a milestone.
+func (s *Store) MilestoneByID(ctx context.Context, id int64) (gs.Milestone, error) {
+	var m gs.Milestone
+	err := scanMilestone(s.read.QueryRowContext(ctx, s.d.bind(`SELECT `+milestoneColumns+` FROM milestones WHERE id = ?`), id), &m)
+	return m, notFound(err, "milestone")
+}
+
+// CreateMilestone validates and stores a milestone.
+func (s *Store) CreateMilestone(ctx context.Context, m *gs.Milestone) error {
+	if err := m.Validate(); err != nil {
+		return err
+	}
+	return s.writeTx(ctx, func(tx *tx) error {
+		id, err := tx.insertID(ctx, `INSERT INTO milestones (campaign_id, title, on_date, description) VALUES (?, ?, ?, ?)`,
+			m.CampaignID, m.Title, dateText(m.On), m.Description)
+		if isForeignKeyViolation(err) {
+			return gs.Errorf(gs.ENOTFOUND, "campaign not found")
+		} else if err != nil {
+			return fmt.Errorf("create milestone: %w", err)
+		}
+		m.ID = id
+		return nil
+	})
+}
+
+// UpdateMilestone validates and stores changes to a milestone.
+func (s *Store) UpdateMilestone(ctx context.Context, m *gs.Milestone) error {
+	if err := m.Validate(); err != nil {
+		return err
+	}
+	return s.writeTx(ctx, func(tx *tx) error {
+		return tx.update(ctx, "milestone", `UPDATE milestones SET title = ?, on_date = ?, description = ? WHERE id = ?`,
+			m.Title, dateText(m.On), m.Description, m.ID)
+	})
+}
+
+// DeleteMilestone removes a milestone.
+func (s *Store) DeleteMilestone(ctx context.Context, id int64) error {
+	return s.writeTx(ctx, func(tx *tx) error {
+		return tx.update(ctx, "milestone", `DELETE FROM milestones WHERE id = ?`, id)
+	})
+}

@@ -1,0 +1,261 @@
+// Package store keeps Groundswell's data in SQLite (the embedded default) or
+// PostgreSQL, with one set of queries and migrations for both. Every exported
+// method runs in one transaction and returns domain types and *groundswell.Error
+// codes (ENOTFOUND, ECONFLICT), never driver errors to be interpreted upstream.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"runtime"
+	"strings"
+	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	gs "github.com/groundswell-health/groundswell"
+)
+
+// Store is an open database.
+type Store struct {
+	// write serialises writers. SQLite allows one writer at a time; one
+	// connection for writes means writers queue in Go instead of spinning on
+	// SQLITE_BUSY. On PostgreSQL read and write are the same pool.
+	write *sql.DB
+	read  *sql.DB
+	d     dialect
+
+	// Now is the store's clock, read once per transaction; tests replace it.
+	Now func() time.Time
+}
+
+// Open opens (creating if needed) the database named by dsn and applies any
+// pending migrations. A dsn starting with postgres:// or postgresql:// names a
+// PostgreSQL server; anything else is a SQLite file path.
+func Open(ctx context.Context, dsn string) (*Store, error) {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		return nil, gs.Errorf(gs.EINVALID, "PostgreSQL is not supported by this version yet; use a SQLite file path")
+	}
+	if dsn == "" {
+		return nil, gs.Errorf(gs.EINVALID, "no database path given")
+	}
+	if strings.ContainsAny(dsn, "?#") {
+		return nil, gs.Errorf(gs.EINVALID, "database path %q must not contain '?' or '#'", dsn)
+	}
+	// synchronous=NORMAL in WAL mode: a committed transaction survives the
+	// process being killed (it is in the OS's page cache and the WAL), which
+	// is the durability an acknowledged pledge needs; only a power cut can lose
+	// the last commits. See docs/OPERATIONS.md.
+	const params = "?_busy_timeout=10000&_foreign_keys=1&_journal_mode=WAL&_synchronous=NORMAL"
+	write, err := sql.Open("sqlite", dsn+params+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", dsn, err)
+	}
+	write.SetMaxOpenConns(1)
+	write.SetConnMaxIdleTime(0)
+	write.SetConnMaxLifetime(0)
+
+	s := &Store{write: write, d: sqliteDialect, Now: time.Now}
+	// Migrate before opening readers: the reader connections are query-only
+	// and the file must exist, in WAL mode, first.
+	if err := s.migrate(ctx); err != nil {
+		write.Close()
+		return nil, err
+	}
+	read, err := sql.Open("sqlite", dsn+params+"&_query_only=1")
+	if err != nil {
+		write.Close()
+		return nil, fmt.Errorf("open %s for reading: %w", dsn, err)
+	}
+	n := max(4, 2*runtime.NumCPU())
+	read.SetMaxOpenConns(n)
+	read.SetMaxIdleConns(n)
+	s.read = read
+	return s, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error {
+	var errs []error
+	if s.read != nil && s.read != s.write {
+		errs = append(errs, s.read.Close())
+	}
+	errs = append(errs, s.write.Close())
+	return errors.Join(errs...)
+}
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	if err := s.read.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+		return fmt.Errorf("ping database: %w", err)
+	}
+	return nil
+}
+
+// Dialect names the database in use: "sqlite" or "postgres".
+func (s *Store) Dialect() string { return s.d.name }
+
+// tx is a transaction with the dialect's placeholder binding and the time read
+// once when it began.
+type tx struct {
+	tx  *sql.Tx
+	d   dialect
+	now time.Time
+}
+
+func (t *tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return t.tx.ExecContext(ctx, t.d.bind(q), args...)
+}
+
+func (t *tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return t.tx.QueryContext(ctx, t.d.bind(q), args...)
+}
+
+func (t *tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return t.tx.QueryRowContext(ctx, t.d.bind(q), args...)
+}
+
+// insertID runs an INSERT … RETURNING id and returns the id.
+func (t *tx) insertID(ctx context.Context, q string, args ...any) (int64, error) {
+	var id int64
+	err := t.queryRow(ctx, q+" RETURNING id", args...).Scan(&id)
+	return id, err
+}
+
+// update runs a statement that must change exactly one row; zero rows means
+// the object does not exist.
+func (t *tx) update(ctx context.Context, what string, q string, args ...any) error {
+	res, err := t.exec(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return gs.Errorf(gs.ENOTFOUND, "%s not found", what)
+	}
+	return nil
+}
+
+// writeTx runs fn in a write transaction and commits it if fn succeeds.
+func (s *Store) writeTx(ctx context.Context, fn func(*tx) error) error {
+	return s.runTx(ctx, s.write, false, fn)
+}
+
+// readTx runs fn in a read-only transaction: one consistent snapshot.
+func (s *Store) readTx(ctx context.Context, fn func(*tx) error) error {
+	return s.runTx(ctx, s.read, true, fn)
+}
+
+func (s *Store) runTx(ctx context.Context, db *sql.DB, readOnly bool, fn func(*tx) error) error {
+	sqlTx, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: readOnly && s.d.name == "postgres"})
+	if err != nil {
+		return fmt.Errorf("begin transaction: %w", err)
+	}
+	defer sqlTx.Rollback()
+	if err := fn(&tx{tx: sqlTx, d: s.d, now: s.Now().UTC()}); err != nil {
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// isUniqueViolation reports whether err is a UNIQUE or PRIMARY KEY violation.
+func isUniqueViolation(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	return false
+}
+
+// notFound turns sql.ErrNoRows into an ENOTFOUND error naming what was sought.
+func notFound(err error, what string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return gs.Errorf(gs.ENOTFOUND, "%s not found", what)
+	}
+	return err
+}
+
+func ms(t time.Time) int64 { return t.UnixMilli() }
+
+func fromMS(v int64) time.Time { return time.UnixMilli(v).UTC() }
+
+// nullID stores a zero reference as NULL.
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// dateText stores a date as ISO text; the zero date as "".
+func dateText(d gs.Date) string { return d.String() }
+
+// scanDate is a sql.Scanner for dates stored as ISO text.
+type scanDate struct{ d *gs.Date }
+
+func (s scanDate) Scan(v any) error {
+	var str string
+	switch v := v.(type) {
+	case nil:
+		*s.d = gs.Date{}
+		return nil
+	case string:
+		str = v
+	case []byte:
+		str = string(v)
+	default:
+		return fmt.Errorf("date column holds %T", v)
+	}
+	if str == "" {
+		*s.d = gs.Date{}
+		return nil
+	}
+	d, err := gs.ParseDate(str)
+	if err != nil {
+		return err
+	}
+	*s.d = d
+	return nil
+}
+
+// scanID is a sql.Scanner for nullable references: NULL becomes 0.
+type scanID struct{ id *int64 }
+
+func (s scanID) Scan(v any) error {
+	var n sql.NullInt64
+	if err := n.Scan(v); err != nil {
+		return err
+	}
+	*s.id = n.Int64
+	return nil
+}
+
+// scanTime is a sql.Scanner for times stored as Unix milliseconds.
+type scanTime struct{ t *time.Time }
+
+func (s scanTime) Scan(v any) error {
+	var n sql.NullInt64
+	if err := n.Scan(v); err != nil {
+		return err
+	}
+	*s.t = fromMS(n.Int64)
+	return nil
+}
+
+// isForeignKeyViolation reports whether err is a FOREIGN KEY violation: a
+// reference to something that does not exist.
+func isForeignKeyViolation(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
+	}
+	return false
+}
