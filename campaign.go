@@ -30,7 +30,7 @@ type Campaign struct {
 }
 
 // Open reports whether the campaign takes pledges.
-func (c *Campaign) Open() bool { return c.Status == CampaignLive }
+func (c Campaign) Open() bool { return c.Status == CampaignLive }
 
 // Validate checks and cleans a campaign before it is stored.
 func (c *Campaign) Validate() error {

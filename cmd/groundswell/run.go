@@ -1,0 +1,165 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	gs "github.com/groundswell-health/groundswell"
+	"github.com/groundswell-health/groundswell/demo"
+	"github.com/groundswell-health/groundswell/store"
+	"github.com/groundswell-health/groundswell/web"
+)
+
+const usage = `Groundswell runs a call to action for large-scale change in health and care.
+
+Usage:
+  groundswell demo  [--addr HOST:PORT] [--db PATH]   load the demo data (once) and serve the web UI
+  groundswell serve [--addr HOST:PORT] [--db PATH]   serve the web UI
+  groundswell user add --organiser --email EMAIL --name NAME [--db PATH]
+                                                     add an organiser; the password is read from stdin
+Environment:
+  GROUNDSWELL_ADDR       address to listen on (default localhost:8080)
+  GROUNDSWELL_DB         SQLite database file (default groundswell.db)
+  GROUNDSWELL_BASE_URL   public address used in shared links (default: the address each request came to)
+  GROUNDSWELL_SECURE_COOKIES=true  mark the session cookie Secure (serve over HTTPS)
+Flags win over environment variables.
+`
+
+// run is the whole program, so that tests can start it with their own
+// arguments, environment and streams.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errors.New("no command given")
+	}
+	switch args[0] {
+	case "serve":
+		return serve(ctx, args[1:], getenv, stdout, stderr, false)
+	case "demo":
+		return serve(ctx, args[1:], getenv, stdout, stderr, true)
+	case "user":
+		return userCmd(ctx, args[1:], getenv, stdin, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("unknown command %q", args[0])
+	}
+}
+
+// config is what serve and demo take, from flags or the environment.
+type config struct {
+	addr, db, baseURL string
+	secureCookies     bool
+}
+
+func parseConfig(name string, args []string, getenv func(string) string, stderr io.Writer) (config, error) {
+	c := config{addr: "localhost:8080", db: "groundswell.db"}
+	if v := getenv("GROUNDSWELL_ADDR"); v != "" {
+		c.addr = v
+	}
+	if v := getenv("GROUNDSWELL_DB"); v != "" {
+		c.db = v
+	}
+	c.baseURL = getenv("GROUNDSWELL_BASE_URL")
+	c.secureCookies = getenv("GROUNDSWELL_SECURE_COOKIES") == "true"
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.addr, "addr", c.addr, "address to listen on, HOST:PORT (env GROUNDSWELL_ADDR)")
+	fs.StringVar(&c.db, "db", c.db, "SQLite database file (env GROUNDSWELL_DB)")
+	fs.StringVar(&c.baseURL, "base-url", c.baseURL, "public address used in shared links (env GROUNDSWELL_BASE_URL)")
+	fs.BoolVar(&c.secureCookies, "secure-cookies", c.secureCookies, "mark the session cookie Secure (env GROUNDSWELL_SECURE_COOKIES)")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("%s: unexpected argument %q", name, fs.Arg(0))
+	}
+	return c, nil
+}
+
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, loadDemo bool) error {
+	name := "serve"
+	if loadDemo {
+		name = "demo"
+	}
+	cfg, err := parseConfig(name, args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	st, err := store.Open(ctx, cfg.db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	if loadDemo {
+		if err := loadDemoData(ctx, st, stdout); err != nil {
+			return err
+		}
+	}
+	app, err := web.New(web.Options{Store: st, Logger: logger, BaseURL: cfg.baseURL, SecureCookies: cfg.secureCookies})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
+	}
+	srv := &http.Server{
+		Handler:           app,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	fmt.Fprintf(stdout, "Groundswell is serving %s on http://%s\n", cfg.db, ln.Addr())
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	// Let requests in flight finish, then close the database (deferred).
+	fmt.Fprintln(stdout, "Shutting down: finishing requests in flight")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shut down: %w", err)
+	}
+	return nil
+}
+
+// loadDemoData loads the demo once: a second run finds it there and leaves it.
+func loadDemoData(ctx context.Context, st *store.Store, stdout io.Writer) error {
+	if _, err := st.CampaignBySlug(ctx, demo.CampaignSlug); err == nil {
+		fmt.Fprintln(stdout, "Demo data already loaded")
+		return nil
+	} else if gs.ErrorCode(err) != gs.ENOTFOUND {
+		return err
+	}
+	start := time.Now()
+	ds := demo.Generate()
+	if err := st.LoadDataset(ctx, ds); err != nil {
+		if gs.ErrorCode(err) == gs.ECONFLICT {
+			fmt.Fprintln(stdout, "Demo data already loaded")
+			return nil
+		}
+		return fmt.Errorf("load demo data: %w", err)
+	}
+	fmt.Fprintf(stdout, "Loaded demo data: %d campaigns, %d people, %d commitments in %s\n",
+		len(ds.Campaigns), len(ds.People), len(ds.Commitments), time.Since(start).Round(time.Millisecond))
+	return nil
+}

@@ -1,0 +1,195 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	gs "github.com/groundswell-health/groundswell"
+)
+
+// pledgeFields are the pledge form's fields in page order.
+var pledgeFields = []string{"name", "email", "profession", "organisation_id", "organisation_name", "area_id", "why", "hours", "show_on_wall", "contact_ok", "ref"}
+
+// pledgeContext finds the campaign, group and action a pledge form is for.
+func (s *Server) pledgeContext(r *http.Request) (gs.Campaign, gs.Group, gs.Action, error) {
+	var g gs.Group
+	var a gs.Action
+	c, err := s.visibleCampaign(r)
+	if err != nil {
+		return c, g, a, err
+	}
+	id, err := pathID(r, "action")
+	if err != nil {
+		return c, g, a, err
+	}
+	if a, err = s.store.ActionByID(r.Context(), id); err != nil {
+		return c, g, a, err
+	}
+	if g, err = s.store.GroupByID(r.Context(), a.GroupID); err != nil {
+		return c, g, a, err
+	}
+	if g.CampaignID != c.ID {
+		return c, g, a, gs.Errorf(gs.ENOTFOUND, "There is no such action in this campaign.")
+	}
+	return c, g, a, nil
+}
+
+func (s *Server) pledgeForm(w http.ResponseWriter, r *http.Request) {
+	c, g, a, err := s.pledgeContext(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	f := newForm(pledgeFields...)
+	f.Set("ref", refParam(r))
+	f.Set("submission", newSubmissionKey())
+	s.renderPledgeForm(w, r, http.StatusOK, c, g, a, f)
+}
+
+func (s *Server) renderPledgeForm(w http.ResponseWriter, r *http.Request, status int, c gs.Campaign, g gs.Group, a gs.Action, f *form) {
+	ctx := r.Context()
+	areas, err := s.store.Areas(ctx)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	alliance, err := s.store.Alliance(ctx, c.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	areaOpts := []option{{"", "Select an area"}}
+	for _, ar := range areas {
+		if ar.Kind != "nation" {
+			areaOpts = append(areaOpts, option{strconv.FormatInt(ar.ID, 10), ar.Name})
+		}
+	}
+	orgOpts := []option{{"", "Not listed, or none (type it below)"}}
+	for _, m := range alliance {
+		orgOpts = append(orgOpts, option{strconv.FormatInt(m.Organisation.ID, 10), m.Name})
+	}
+	var inviter string
+	if ref := f.Get("ref"); ref != "" && f.Errors["ref"] == "" {
+		if p, err := s.store.PersonByReferralCode(ctx, ref); err == nil {
+			inviter = "a colleague"
+			if p.ShowOnWall {
+				inviter = p.Name
+			}
+		}
+	}
+	s.render(w, r, status, "pledge", page{Title: "Pledge: " + a.Title, Illustrative: c.Illustrative, Form: f, D: map[string]any{
+		"Campaign": c, "Group": g, "Action": a, "AreaOptions": areaOpts, "OrganisationOptions": orgOpts, "Inviter": inviter,
+	}})
+}
+
+func (s *Server) pledgeSubmit(w http.ResponseWriter, r *http.Request) {
+	c, g, a, err := s.pledgeContext(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	f, err := parseForm(w, r, pledgeFields...)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	in := gs.PledgeInput{
+		ActionID:         a.ID,
+		Name:             f.Get("name"),
+		Email:            f.Get("email"),
+		Profession:       f.Get("profession"),
+		OrganisationID:   f.Int("organisation_id", "Select an organisation from the list, or type its name"),
+		OrganisationName: f.Get("organisation_name"),
+		AreaID:           f.Int("area_id", "Select the area where you work or live"),
+		WhyItMatters:     f.Get("why"),
+		Hours:            f.Get("hours"),
+		ShowOnWall:       f.Checked("show_on_wall"),
+		ContactOK:        f.Checked("contact_ok"),
+		ReferralCode:     f.Get("ref"),
+		SubmissionKey:    f.Get("submission"),
+	}
+	if len(f.Errors) == 0 {
+		var res gs.PledgeResult
+		res, err = s.store.Pledge(r.Context(), in)
+		if err == nil {
+			// Post/redirect/get: reloading the confirmation page does not
+			// send the form again.
+			http.Redirect(w, r, "/pledges/"+res.Commitment.ReceiptToken, http.StatusSeeOther)
+			return
+		}
+		if code := gs.ErrorCode(err); code != gs.EINVALID && code != gs.ECONFLICT {
+			s.fail(w, r, err)
+			return
+		}
+		f.Fail(err)
+	} else {
+		f.Fail(in.Validate())
+	}
+	if f.Get("submission") == "" || len(f.Get("submission")) > 64 {
+		f.Set("submission", newSubmissionKey())
+	}
+	status := http.StatusUnprocessableEntity
+	if gs.ErrorCode(err) == gs.ECONFLICT {
+		status = http.StatusConflict
+	}
+	s.renderPledgeForm(w, r, status, c, g, a, f)
+}
+
+func newSubmissionKey() string {
+	return strings.ToLower(randomToken())
+}
+
+func (s *Server) pledgeReceipt(w http.ResponseWriter, r *http.Request) {
+	rc, err := s.store.Receipt(r.Context(), r.PathValue("receipt"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	invite := s.baseURL(r) + "/campaigns/" + rc.Campaign.Slug + "/join/" + rc.Person.ReferralCode
+	// The receipt's address is the only key to it: keep it out of caches
+	// and of Referer headers.
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	s.render(w, r, http.StatusOK, "receipt", page{Title: "Thank you for your pledge", Illustrative: rc.Campaign.Illustrative, D: map[string]any{
+		"Receipt": rc, "InviteURL": invite,
+	}})
+}
+
+// baseURL is the public address for links people share.
+func (s *Server) baseURL(r *http.Request) string {
+	if s.opts.BaseURL != "" {
+		return strings.TrimRight(s.opts.BaseURL, "/")
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+func (s *Server) invitePage(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	c, err := s.visibleCampaign(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p, err := s.store.PersonByReferralCode(ctx, r.PathValue("code"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	groups, err := s.store.Groups(ctx, c.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	inviter := ""
+	if p.ShowOnWall {
+		inviter = p.Name
+	}
+	s.render(w, r, http.StatusOK, "invite", page{Title: "You are invited to join " + c.Title, Illustrative: c.Illustrative, D: map[string]any{
+		"Campaign": c, "Groups": groups, "Inviter": inviter, "Ref": p.ReferralCode,
+	}})
+}
