@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"time"
@@ -78,7 +79,7 @@ func (g *gen) wave2(w1, w *wave) {
 		// Weighted sampling without replacement (Efraimidis and Spirakis).
 		cands = append(cands, cand{i, math.Pow(g.r.Float64(), 1/weight)})
 	}
-	slices.SortStableFunc(cands, func(a, b cand) int { return -cmpFloat(a.key, b.key) })
+	slices.SortStableFunc(cands, func(a, b cand) int { return cmp.Compare(b.key, a.key) })
 
 	type entry struct {
 		t   time.Time
@@ -110,24 +111,24 @@ func (g *gen) wave2(w1, w *wave) {
 		pick(c.p)
 	}
 	slices.Sort(returners) // in the order they joined the first campaign
-	at := map[int]time.Time{}
+	when := map[int]time.Time{}
 	for _, i := range returners {
 		// Returners were contacted at the launch: earlier of two draws.
 		t := g.sample(dd)
 		if t2 := g.sample(dd); t2.Before(t) {
 			t = t2
 		}
-		at[i] = t
+		when[i] = t
 		// An inviter who comes back usually comes back first.
 		if inv := w1.people[i].inviter; inv != 0 {
-			if j := w1.byPerson[inv]; picked[j] && at[j].After(t) {
-				at[i], at[j] = at[j], t
+			if j := w1.byPerson[inv]; picked[j] && when[j].After(t) {
+				when[i], when[j] = when[j], t
 			}
 		}
 	}
 	var es []entry
 	for _, i := range returners {
-		es = append(es, entry{at[i], i, from[w1.spec.groups[w1.people[i].group].slug]})
+		es = append(es, entry{when[i], i, from[w1.spec.groups[w1.people[i].group].slug]})
 	}
 	weights := groupWeights(s)
 	for _, t := range g.times(dd, wave2NewPeople) {
@@ -344,71 +345,5 @@ func (g *gen) why(spec *groupSpec) string {
 		return oneOf(g, spec.whyEnd)
 	default:
 		return oneOf(g, spec.whyStart) + " " + oneOf(g, spec.whyEnd)
-	}
-}
-
-func groupWeights(s *campaignSpec) []float64 {
-	w := make([]float64, len(s.groups))
-	for i, gs := range s.groups {
-		w[i] = gs.weight
-	}
-	return w
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
-// inviterPools holds, per group and for the whole campaign (the last slot),
-// the participants who might invite someone, and one entry per invitation
-// already made, so that people who have recruited others tend to recruit
-// more: leaders developing leaders.
-type inviterPools struct {
-	byGroup  [][]int // participant indexes, in order of joining
-	invitees [][]int // those of them who came through an invite
-	made     [][]int // inviter participant index, once per invitation
-}
-
-func newInviterPools(groups int) *inviterPools {
-	return &inviterPools{byGroup: make([][]int, groups+1), invitees: make([][]int, groups+1), made: make([][]int, groups+1)}
-}
-
-func (ip *inviterPools) add(pi, group int, invited bool, w *wave) {
-	all := len(ip.byGroup) - 1
-	ip.byGroup[group] = append(ip.byGroup[group], pi)
-	ip.byGroup[all] = append(ip.byGroup[all], pi)
-	if invited {
-		ip.invitees[group] = append(ip.invitees[group], pi)
-		ip.invitees[all] = append(ip.invitees[all], pi)
-		inv := w.byPerson[w.people[pi].inviter]
-		ip.made[w.people[inv].group] = append(ip.made[w.people[inv].group], inv)
-		ip.made[all] = append(ip.made[all], inv)
-	}
-}
-
-// chooseInviter picks an earlier participant of a group (or of the campaign,
-// for the last slot): often someone who joined recently, and among them often
-// someone who was themselves invited (so chains of invitation grow deep),
-// sometimes someone who has already recruited, and otherwise anyone.
-func (g *gen) chooseInviter(ip *inviterPools, group int) int {
-	if len(ip.byGroup[group]) == 0 {
-		group = len(ip.byGroup) - 1
-	}
-	ps, vs := ip.byGroup[group], ip.invitees[group]
-	switch u := g.r.Float64(); {
-	case u < 0.35:
-		return ps[len(ps)-1-g.r.IntN(min(100, len(ps)))]
-	case u < 0.6 && len(vs) > 0:
-		return vs[len(vs)-1-g.r.IntN(min(100, len(vs)))]
-	case u < 0.8 && len(ip.made[group]) > 0:
-		return oneOf(g, ip.made[group])
-	default:
-		return oneOf(g, ps)
 	}
 }

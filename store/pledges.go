@@ -77,10 +77,14 @@ func pledge(ctx context.Context, tx *tx, in gs.PledgeInput) (gs.PledgeResult, er
 		return res, err
 	}
 
+	key := any(nil)
 	if in.SubmissionKey != "" {
-		replay, found, err := replayedPledge(ctx, tx, in)
-		if err != nil || found {
+		replay, keyUsed, err := replayedPledge(ctx, tx, in)
+		if err != nil || replay.Replayed {
 			return replay, err
+		}
+		if !keyUsed {
+			key = in.SubmissionKey
 		}
 	}
 
@@ -100,17 +104,14 @@ func pledge(ctx context.Context, tx *tx, in gs.PledgeInput) (gs.PledgeResult, er
 		WhyItMatters: in.WhyItMatters, Hours: in.HoursValue, Channel: channel, InvitedByID: inviterID,
 		ReceiptToken: newToken(), CreatedAt: tx.now, UpdatedAt: tx.now,
 	}
-	var key any
-	if in.SubmissionKey != "" {
-		key = in.SubmissionKey
-	}
 	err = tx.queryRow(ctx, `INSERT INTO commitments (person_id, action_id, campaign_id, status, why, hours, channel, invited_by_id, receipt_token, submission_key, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
 		c.PersonID, c.ActionID, c.CampaignID, c.Status, c.WhyItMatters, c.Hours, c.Channel, nullID(c.InvitedByID),
 		c.ReceiptToken, key, ms(c.CreatedAt), ms(c.UpdatedAt)).Scan(&c.ID)
 	if errors.Is(err, sql.ErrNoRows) {
-		// The only conflict left possible is (person, action): the
-		// submission key was checked above in this same transaction.
+		// The only conflict left possible is (person, action): a used
+		// submission key was found above, in this same transaction, and
+		// is not stored again.
 		return res, &gs.Error{Code: gs.ECONFLICT, Message: "You have already pledged to this action. Thank you!",
 			Fields: gs.FieldErrors{"email": "This email address has already pledged to this action"}}
 	} else if err != nil {
@@ -126,13 +127,13 @@ func pledge(ctx context.Context, tx *tx, in gs.PledgeInput) (gs.PledgeResult, er
 }
 
 // replayedPledge finds the pledge a form with this submission key already
-// made. A key reused for a different email or action (the back button, then
-// a change) is not a replay: it is ignored and the pledge stored afresh.
-func replayedPledge(ctx context.Context, tx *tx, in gs.PledgeInput) (gs.PledgeResult, bool, error) {
-	var res gs.PledgeResult
+// made, returned with Replayed set; keyUsed reports whether the key is taken.
+// A key reused for a different email or action (the back button, then a
+// change) is not a replay: the pledge is stored afresh, without the key.
+func replayedPledge(ctx context.Context, tx *tx, in gs.PledgeInput) (res gs.PledgeResult, keyUsed bool, err error) {
 	var email string
 	var actionID int64
-	err := tx.queryRow(ctx, `SELECT c.id, c.action_id, p.email FROM commitments c JOIN people p ON p.id = c.person_id WHERE c.submission_key = ?`,
+	err = tx.queryRow(ctx, `SELECT c.id, c.action_id, p.email FROM commitments c JOIN people p ON p.id = c.person_id WHERE c.submission_key = ?`,
 		in.SubmissionKey).Scan(&res.Commitment.ID, &actionID, &email)
 	if errors.Is(err, sql.ErrNoRows) {
 		return res, false, nil
@@ -140,11 +141,11 @@ func replayedPledge(ctx context.Context, tx *tx, in gs.PledgeInput) (gs.PledgeRe
 		return res, false, fmt.Errorf("find submission: %w", err)
 	}
 	if email != in.Email || actionID != in.ActionID {
-		return res, false, nil
+		return gs.PledgeResult{}, true, nil
 	}
 	rc, err := receipt(ctx, tx, `c.id = ?`, res.Commitment.ID)
 	if err != nil {
-		return res, false, err
+		return res, true, err
 	}
 	return gs.PledgeResult{Commitment: rc.Commitment, Person: rc.Person, Replayed: true}, true, nil
 }
