@@ -63,6 +63,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		s.serverError(w, r, fmt.Errorf("no template %q", name))
 		return
 	}
+	if s.onRender != nil {
+		s.onRender(name)
+	}
 	p.User = currentUser(r)
 	p.Path = r.URL.Path
 	var buf bytes.Buffer

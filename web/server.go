@@ -37,6 +37,8 @@ type Server struct {
 	opts    Options
 	pages   *pages
 	handler http.Handler
+	// onRender, when set (by tests), is told the name of each page rendered.
+	onRender func(name string)
 }
 
 // New returns the web app.
