@@ -281,7 +281,3 @@ func bump(day, centre int, height, width float64) float64 {
 	x := float64(day-centre) / width
 	return height * math.Exp(-x*x)
 }
-
-func daysBetween(a, b groundswell.Date) int {
-	return int(b.Time().Sub(a.Time()).Hours() / 24)
-}
