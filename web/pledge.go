@@ -71,11 +71,19 @@ func (s *Server) renderPledgeForm(w http.ResponseWriter, r *http.Request, status
 	}
 	var inviter string
 	if ref := f.Get("ref"); ref != "" && f.Errors["ref"] == "" {
-		if p, err := s.store.PersonByReferralCode(ctx, ref); err == nil {
+		p, err := s.store.PersonByReferralCode(ctx, ref)
+		switch {
+		case err == nil:
 			inviter = "a colleague"
 			if p.ShowOnWall {
 				inviter = p.Name
 			}
+		case gs.ErrorCode(err) == gs.ENOTFOUND:
+			// Say so now, not only once the form is sent.
+			f.Errors.Add("ref", gs.InvalidReferralMessage)
+		default:
+			s.fail(w, r, err)
+			return
 		}
 	}
 	s.render(w, r, status, "pledge", page{Title: "Pledge: " + a.Title, Illustrative: c.Illustrative, Form: f, D: map[string]any{
@@ -136,6 +144,9 @@ func (s *Server) pledgeSubmit(w http.ResponseWriter, r *http.Request) {
 	s.renderPledgeForm(w, r, status, c, g, a, f)
 }
 
+// link is a link offered on a page.
+type link struct{ Href, Text string }
+
 func newSubmissionKey() string {
 	return strings.ToLower(randomToken())
 }
@@ -176,7 +187,13 @@ func (s *Server) invitePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p, err := s.store.PersonByReferralCode(ctx, r.PathValue("code"))
-	if err != nil {
+	if gs.ErrorCode(err) == gs.ENOTFOUND {
+		// Not a dead end: the campaign is known, so offer it.
+		s.render(w, r, http.StatusNotFound, "error", page{Title: "This invite link is not recognised", Illustrative: c.Illustrative,
+			D: map[string]any{"Message": "Check it was copied in full. You can still join without it.",
+				"Next": link{"/campaigns/" + c.Slug, "Go to " + c.Title}}})
+		return
+	} else if err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -99,7 +99,7 @@ func TestPledgeFormShowsErrorsAndKeepsValues(t *testing.T) {
 			form.Set(tc.field, tc.value)
 			res := h.post(h.pledgePath(h.f.Actions[0].ID), form)
 			wantStatus(t, res, http.StatusUnprocessableEntity)
-			wantBody(t, res, "There is a problem", `href="#`+tc.field+`"`, `id="`+tc.field+`-error"`, tc.message)
+			wantBody(t, res, "<title>Error: ", "There is a problem", `href="#`+tc.field+`"`, `id="`+tc.field+`-error"`, tc.message)
 			if tc.field != "email" {
 				wantBody(t, res, `value="keep.me@example.org"`)
 			}
@@ -107,6 +107,16 @@ func TestPledgeFormShowsErrorsAndKeepsValues(t *testing.T) {
 				t.Errorf("bad input stored: %+v", c)
 			}
 		})
+	}
+}
+
+func TestPledgeFormWarnsOfAnUnknownInviteCodeAtOnce(t *testing.T) {
+	h := newHarness(t)
+	res := h.get(h.pledgePath(h.f.Actions[0].ID) + "?ref=ZZZZZZZZZZ")
+	wantStatus(t, res, http.StatusOK)
+	wantBody(t, res, "The invite link you followed is not recognised", `value="ZZZZZZZZZZ"`)
+	if strings.Contains(res.body, "You were invited by") {
+		t.Error("an unknown code names an inviter")
 	}
 }
 

@@ -27,10 +27,15 @@ func TestPublicPages(t *testing.T) {
 	wantBody(t, group, "Our goal", "Review antipsychotic prescriptions", "31 March 2027", "No one has been shown here yet")
 
 	for _, path := range []string{"/nope", "/campaigns/nope", "/campaigns/" + h.f.Campaign.Slug + "/groups/nope",
-		"/campaigns/" + h.f.Campaign.Slug + "/join/ABCDEFGHJK", "/pledges/not-a-receipt", "/campaigns/" + h.f.Campaign.Slug + "/indicators/nope"} {
+		"/pledges/not-a-receipt", "/campaigns/" + h.f.Campaign.Slug + "/indicators/nope"} {
 		res := h.get(path)
 		wantStatus(t, res, http.StatusNotFound)
 		wantBody(t, res, "Page not found", "<html")
+	}
+	for _, code := range []string{"ABCDEFGHJK", "%3Cscript%3E"} {
+		res := h.get("/campaigns/" + h.f.Campaign.Slug + "/join/" + code)
+		wantStatus(t, res, http.StatusNotFound)
+		wantBody(t, res, "This invite link is not recognised", `href="/campaigns/`+h.f.Campaign.Slug+`"`)
 	}
 }
 
