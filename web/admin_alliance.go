@@ -49,17 +49,8 @@ func (s *Server) milestoneCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	m := gs.Milestone{CampaignID: c.ID}
 	milestoneFromForm(f, &m)
-	if len(f.Errors) == 0 {
-		if err = s.store.CreateMilestone(r.Context(), &m); err == nil {
-			http.Redirect(w, r, campaignAdminURL(c.ID, "#milestones"), http.StatusSeeOther)
-			return
-		} else if gs.ErrorCode(err) != gs.EINVALID {
-			s.fail(w, r, err)
-			return
-		}
-		f.Fail(err)
-	} else {
-		f.Fail(m.Validate())
+	if s.saved(w, r, f, func() error { return s.store.CreateMilestone(r.Context(), &m) }, m.Validate, func() string { return campaignAdminURL(c.ID, "#milestones") }) {
+		return
 	}
 	s.renderMilestoneForm(w, r, http.StatusUnprocessableEntity, c, gs.Milestone{}, f)
 }
@@ -103,17 +94,8 @@ func (s *Server) milestoneUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	stored := m
 	milestoneFromForm(f, &m)
-	if len(f.Errors) == 0 {
-		if err = s.store.UpdateMilestone(r.Context(), &m); err == nil {
-			http.Redirect(w, r, campaignAdminURL(c.ID, "#milestones"), http.StatusSeeOther)
-			return
-		} else if gs.ErrorCode(err) != gs.EINVALID {
-			s.fail(w, r, err)
-			return
-		}
-		f.Fail(err)
-	} else {
-		f.Fail(m.Validate())
+	if s.saved(w, r, f, func() error { return s.store.UpdateMilestone(r.Context(), &m) }, m.Validate, func() string { return campaignAdminURL(c.ID, "#milestones") }) {
+		return
 	}
 	s.renderMilestoneForm(w, r, http.StatusUnprocessableEntity, c, stored, f)
 }
@@ -174,15 +156,8 @@ func (s *Server) allianceAdd(w http.ResponseWriter, r *http.Request) {
 	}
 	m := gs.AllianceMember{CampaignID: c.ID, ActionPlan: f.Get("action_plan")}
 	m.Organisation.ID = f.Int("organisation_id", "Select an organisation")
-	if len(f.Errors) == 0 {
-		if err = s.store.JoinAlliance(r.Context(), m); err == nil {
-			http.Redirect(w, r, campaignAdminURL(c.ID, "#alliance"), http.StatusSeeOther)
-			return
-		} else if gs.ErrorCode(err) != gs.EINVALID {
-			s.fail(w, r, err)
-			return
-		}
-		f.Fail(err)
+	if s.saved(w, r, f, func() error { return s.store.JoinAlliance(r.Context(), m) }, nil, func() string { return campaignAdminURL(c.ID, "#alliance") }) {
+		return
 	}
 	s.renderAllianceForm(w, r, http.StatusUnprocessableEntity, c, f)
 }

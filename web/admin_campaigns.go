@@ -80,17 +80,8 @@ func (s *Server) campaignCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	var c gs.Campaign
 	campaignFromForm(f, &c)
-	if len(f.Errors) == 0 {
-		if err = s.store.CreateCampaign(r.Context(), &c); err == nil {
-			http.Redirect(w, r, "/admin/campaigns/"+strconv.FormatInt(c.ID, 10), http.StatusSeeOther)
-			return
-		} else if gs.ErrorCode(err) != gs.EINVALID {
-			s.fail(w, r, err)
-			return
-		}
-		f.Fail(err)
-	} else {
-		f.Fail(c.Validate())
+	if s.saved(w, r, f, func() error { return s.store.CreateCampaign(r.Context(), &c) }, c.Validate, func() string { return campaignAdminURL(c.ID, "") }) {
+		return
 	}
 	s.renderCampaignForm(w, r, http.StatusUnprocessableEntity, gs.Campaign{}, f)
 }
@@ -171,17 +162,8 @@ func (s *Server) campaignUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	stored := c
 	campaignFromForm(f, &c)
-	if len(f.Errors) == 0 {
-		if err = s.store.UpdateCampaign(r.Context(), &c); err == nil {
-			http.Redirect(w, r, "/admin/campaigns/"+strconv.FormatInt(c.ID, 10), http.StatusSeeOther)
-			return
-		} else if gs.ErrorCode(err) != gs.EINVALID {
-			s.fail(w, r, err)
-			return
-		}
-		f.Fail(err)
-	} else {
-		f.Fail(c.Validate())
+	if s.saved(w, r, f, func() error { return s.store.UpdateCampaign(r.Context(), &c) }, c.Validate, func() string { return campaignAdminURL(c.ID, "") }) {
+		return
 	}
 	s.renderCampaignForm(w, r, http.StatusUnprocessableEntity, stored, f)
 }

@@ -59,17 +59,8 @@ func (s *Server) groupCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	g := gs.Group{CampaignID: c.ID}
 	groupFromForm(f, &g)
-	if len(f.Errors) == 0 {
-		if err = s.store.CreateGroup(r.Context(), &g); err == nil {
-			http.Redirect(w, r, "/admin/campaigns/"+strconv.FormatInt(c.ID, 10)+"#group-"+strconv.FormatInt(g.ID, 10), http.StatusSeeOther)
-			return
-		} else if gs.ErrorCode(err) != gs.EINVALID {
-			s.fail(w, r, err)
-			return
-		}
-		f.Fail(err)
-	} else {
-		f.Fail(g.Validate())
+	if s.saved(w, r, f, func() error { return s.store.CreateGroup(r.Context(), &g) }, g.Validate, func() string { return campaignAdminURL(c.ID, "#group-"+strconv.FormatInt(g.ID, 10)) }) {
+		return
 	}
 	s.renderGroupForm(w, r, http.StatusUnprocessableEntity, c, gs.Group{}, f)
 }
@@ -110,17 +101,8 @@ func (s *Server) groupUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	stored := g
 	groupFromForm(f, &g)
-	if len(f.Errors) == 0 {
-		if err = s.store.UpdateGroup(r.Context(), &g); err == nil {
-			http.Redirect(w, r, "/admin/campaigns/"+strconv.FormatInt(c.ID, 10)+"#group-"+strconv.FormatInt(g.ID, 10), http.StatusSeeOther)
-			return
-		} else if gs.ErrorCode(err) != gs.EINVALID {
-			s.fail(w, r, err)
-			return
-		}
-		f.Fail(err)
-	} else {
-		f.Fail(g.Validate())
+	if s.saved(w, r, f, func() error { return s.store.UpdateGroup(r.Context(), &g) }, g.Validate, func() string { return campaignAdminURL(c.ID, "#group-"+strconv.FormatInt(g.ID, 10)) }) {
+		return
 	}
 	s.renderGroupForm(w, r, http.StatusUnprocessableEntity, c, stored, f)
 }
@@ -179,17 +161,8 @@ func (s *Server) actionCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	a := gs.Action{GroupID: g.ID}
 	actionFromForm(f, &a)
-	if len(f.Errors) == 0 {
-		if err = s.store.CreateAction(r.Context(), &a); err == nil {
-			http.Redirect(w, r, "/admin/campaigns/"+strconv.FormatInt(c.ID, 10)+"#group-"+strconv.FormatInt(g.ID, 10), http.StatusSeeOther)
-			return
-		} else if gs.ErrorCode(err) != gs.EINVALID {
-			s.fail(w, r, err)
-			return
-		}
-		f.Fail(err)
-	} else {
-		f.Fail(a.Validate())
+	if s.saved(w, r, f, func() error { return s.store.CreateAction(r.Context(), &a) }, a.Validate, func() string { return campaignAdminURL(c.ID, "#group-"+strconv.FormatInt(g.ID, 10)) }) {
+		return
 	}
 	s.renderActionForm(w, r, http.StatusUnprocessableEntity, c, g, gs.Action{}, f)
 }
@@ -233,17 +206,8 @@ func (s *Server) actionUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	stored := a
 	actionFromForm(f, &a)
-	if len(f.Errors) == 0 {
-		if err = s.store.UpdateAction(r.Context(), &a); err == nil {
-			http.Redirect(w, r, "/admin/campaigns/"+strconv.FormatInt(c.ID, 10)+"#group-"+strconv.FormatInt(g.ID, 10), http.StatusSeeOther)
-			return
-		} else if gs.ErrorCode(err) != gs.EINVALID {
-			s.fail(w, r, err)
-			return
-		}
-		f.Fail(err)
-	} else {
-		f.Fail(a.Validate())
+	if s.saved(w, r, f, func() error { return s.store.UpdateAction(r.Context(), &a) }, a.Validate, func() string { return campaignAdminURL(c.ID, "#group-"+strconv.FormatInt(g.ID, 10)) }) {
+		return
 	}
 	s.renderActionForm(w, r, http.StatusUnprocessableEntity, c, g, stored, f)
 }

@@ -60,17 +60,8 @@ func (s *Server) organisationCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	var o gs.Organisation
 	organisationFromForm(f, &o)
-	if len(f.Errors) == 0 {
-		if err = s.store.CreateOrganisation(r.Context(), &o); err == nil {
-			http.Redirect(w, r, "/admin/organisations", http.StatusSeeOther)
-			return
-		} else if gs.ErrorCode(err) != gs.EINVALID {
-			s.fail(w, r, err)
-			return
-		}
-		f.Fail(err)
-	} else {
-		f.Fail(o.Validate())
+	if s.saved(w, r, f, func() error { return s.store.CreateOrganisation(r.Context(), &o) }, o.Validate, func() string { return "/admin/organisations" }) {
+		return
 	}
 	s.renderOrganisationForm(w, r, http.StatusUnprocessableEntity, gs.Organisation{}, f)
 }
@@ -112,17 +103,8 @@ func (s *Server) organisationUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	stored := o
 	organisationFromForm(f, &o)
-	if len(f.Errors) == 0 {
-		if err = s.store.UpdateOrganisation(r.Context(), &o); err == nil {
-			http.Redirect(w, r, "/admin/organisations", http.StatusSeeOther)
-			return
-		} else if gs.ErrorCode(err) != gs.EINVALID {
-			s.fail(w, r, err)
-			return
-		}
-		f.Fail(err)
-	} else {
-		f.Fail(o.Validate())
+	if s.saved(w, r, f, func() error { return s.store.UpdateOrganisation(r.Context(), &o) }, o.Validate, func() string { return "/admin/organisations" }) {
+		return
 	}
 	s.renderOrganisationForm(w, r, http.StatusUnprocessableEntity, stored, f)
 }

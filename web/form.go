@@ -161,3 +161,29 @@ func pathID(r *http.Request, name string) (int64, error) {
 	}
 	return id, nil
 }
+
+// saved is the common end of an organiser's form post. When the form parsed
+// cleanly it stores (through save) and redirects to next, returning true. A
+// problem with the input goes on the form — with every other problem validate
+// finds, so all are shown at once — and it returns false for the caller to
+// show the form again. Any other error is answered here, returning true.
+func (s *Server) saved(w http.ResponseWriter, r *http.Request, f *form, save func() error, validate func() error, next func() string) bool {
+	if len(f.Errors) > 0 {
+		if validate != nil {
+			f.Fail(validate())
+		}
+		return false
+	}
+	err := save()
+	switch {
+	case err == nil:
+		http.Redirect(w, r, next(), http.StatusSeeOther)
+		return true
+	case gs.ErrorCode(err) == gs.EINVALID:
+		f.Fail(err)
+		return false
+	default:
+		s.fail(w, r, err)
+		return true
+	}
+}
