@@ -29,16 +29,11 @@ func (s *Store) Pledge(ctx context.Context, in gs.PledgeInput) (gs.PledgeResult,
 	if err := in.Validate(); err != nil {
 		return gs.PledgeResult{}, err
 	}
-	var res gs.PledgeResult
-	err := s.writeTx(ctx, func(tx *tx) error {
-		var err error
-		res, err = pledge(ctx, tx, in)
-		return err
-	})
-	return res, err
+	// Pledges are written in batches, one transaction per batch: see batch.go.
+	return s.groupPledge(ctx, in)
 }
 
-func pledge(ctx context.Context, tx *tx, in gs.PledgeInput) (gs.PledgeResult, error) {
+func pledge(ctx context.Context, tx *pledgeTx, in gs.PledgeInput) (gs.PledgeResult, error) {
 	var res gs.PledgeResult
 	var campaignID int64
 	var status string
@@ -58,10 +53,10 @@ func pledge(ctx context.Context, tx *tx, in gs.PledgeInput) (gs.PledgeResult, er
 	// The references a browser sends back are checked here, where the
 	// transaction sees the same data it writes.
 	errs := gs.FieldErrors{}
-	if !exists(ctx, tx, `SELECT 1 FROM areas WHERE id = ?`, in.AreaID) {
+	if !tx.exists(ctx, `SELECT 1 FROM areas WHERE id = ?`, in.AreaID) {
 		errs.Add("area_id", "Select the area where you work or live")
 	}
-	if in.OrganisationID != 0 && !exists(ctx, tx, `SELECT 1 FROM organisations WHERE id = ?`, in.OrganisationID) {
+	if in.OrganisationID != 0 && !tx.exists(ctx, `SELECT 1 FROM organisations WHERE id = ?`, in.OrganisationID) {
 		errs.Add("organisation_id", "Select an organisation from the list, or type its name")
 	}
 	var inviterID int64
@@ -130,7 +125,7 @@ func pledge(ctx context.Context, tx *tx, in gs.PledgeInput) (gs.PledgeResult, er
 // made, returned with Replayed set; keyUsed reports whether the key is taken.
 // A key reused for a different email or action (the back button, then a
 // change) is not a replay: the pledge is stored afresh, without the key.
-func replayedPledge(ctx context.Context, tx *tx, in gs.PledgeInput) (res gs.PledgeResult, keyUsed bool, err error) {
+func replayedPledge(ctx context.Context, tx *pledgeTx, in gs.PledgeInput) (res gs.PledgeResult, keyUsed bool, err error) {
 	var email string
 	var actionID int64
 	err = tx.queryRow(ctx, `SELECT c.id, c.action_id, p.email FROM commitments c JOIN people p ON p.id = c.person_id WHERE c.submission_key = ?`,
@@ -143,14 +138,14 @@ func replayedPledge(ctx context.Context, tx *tx, in gs.PledgeInput) (res gs.Pled
 	if email != in.Email || actionID != in.ActionID {
 		return gs.PledgeResult{}, true, nil
 	}
-	rc, err := receipt(ctx, tx, `c.id = ?`, res.Commitment.ID)
+	rc, err := receipt(ctx, tx.tx, `c.id = ?`, res.Commitment.ID)
 	if err != nil {
 		return res, true, err
 	}
 	return gs.PledgeResult{Commitment: rc.Commitment, Person: rc.Person, Replayed: true}, true, nil
 }
 
-func findOrCreatePerson(ctx context.Context, tx *tx, in gs.PledgeInput) (gs.Person, error) {
+func findOrCreatePerson(ctx context.Context, tx *pledgeTx, in gs.PledgeInput) (gs.Person, error) {
 	p := gs.Person{
 		Email: in.Email, Name: in.Name, Profession: in.Profession, OrganisationID: in.OrganisationID,
 		OrganisationName: in.OrganisationName, AreaID: in.AreaID, ShowOnWall: in.ShowOnWall, ContactOK: in.ContactOK,

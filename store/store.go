@@ -28,6 +28,9 @@ type Store struct {
 	read  *sql.DB
 	d     dialect
 
+	// pledges queues pledges for group commit (batch.go).
+	pledges pledgeQueue
+
 	// Now is the store's clock, read once per transaction; tests replace it.
 	Now func() time.Time
 }

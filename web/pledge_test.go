@@ -81,7 +81,7 @@ func TestPledgeFormShowsErrorsAndKeepsValues(t *testing.T) {
 		{"long email", "email", strings.Repeat("e", 250) + "@example.org", "Email address must be 254 characters or fewer"},
 		{"empty profession", "profession", "", "Enter your role or profession"},
 		{"long profession", "profession", strings.Repeat("p", 101), "Your role or profession must be 100 characters or fewer"},
-		{"control characters", "name", "AshaPatel", "Your name must not contain control characters"},
+		{"control characters", "name", "Asha\x07Patel", "Your name must not contain control characters"},
 		{"long organisation", "organisation_name", strings.Repeat("o", 201), "Organisation must be 200 characters or fewer"},
 		{"organisation not a number", "organisation_id", "abc", "Select an organisation from the list"},
 		{"unknown organisation", "organisation_id", "987654", "Select an organisation from the list"},
