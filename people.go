@@ -83,7 +83,10 @@ type WallEntry struct {
 
 // PledgeInput is what a person submits on the pledge form.
 type PledgeInput struct {
-	ActionID         int64
+	ActionID int64
+	// CampaignSlug, when set, is the campaign the form was for: an action
+	// of another campaign is then not found.
+	CampaignSlug     string
 	Name             string
 	Email            string
 	Profession       string

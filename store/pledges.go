@@ -38,10 +38,11 @@ func pledge(ctx context.Context, tx *pledgeTx, in gs.PledgeInput) (gs.PledgeResu
 	var campaignID int64
 	var status string
 	var retired bool
-	err := tx.queryRow(ctx, `SELECT c.id, c.status, a.retired FROM actions a
+	var slug string
+	err := tx.queryRow(ctx, `SELECT c.id, c.slug, c.status, a.retired FROM actions a
 		JOIN stakeholder_groups g ON g.id = a.group_id JOIN campaigns c ON c.id = g.campaign_id
-		WHERE a.id = ?`, in.ActionID).Scan(&campaignID, &status, &retired)
-	if errors.Is(err, sql.ErrNoRows) {
+		WHERE a.id = ?`, in.ActionID).Scan(&campaignID, &slug, &status, &retired)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && in.CampaignSlug != "" && in.CampaignSlug != slug {
 		return res, gs.Errorf(gs.ENOTFOUND, "There is no such action to pledge to. It may have been removed")
 	} else if err != nil {
 		return res, fmt.Errorf("find action %d: %w", in.ActionID, err)

@@ -188,6 +188,7 @@ func TestPledgeBadInputStoresNothing(t *testing.T) {
 		{"malformed referral", func(p *gs.PledgeInput) { p.ReferralCode = "not-a-code" }, gs.EINVALID, "ref"},
 		{"unknown referral", func(p *gs.PledgeInput) { p.ReferralCode = "ZZZZZZZZZZ" }, gs.EINVALID, "ref"},
 		{"unknown action", func(p *gs.PledgeInput) { p.ActionID = 9999 }, gs.ENOTFOUND, ""},
+		{"action of another campaign", func(p *gs.PledgeInput) { p.CampaignSlug = "another-campaign" }, gs.ENOTFOUND, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -91,8 +91,12 @@ func (s *Server) renderPledgeForm(w http.ResponseWriter, r *http.Request, status
 	}})
 }
 
+// pledgeSubmit stores a pledge. The store checks the action, its campaign
+// and every reference in the same transaction that writes, so a pledge that
+// succeeds costs no other reads; only a form to be shown again loads the page
+// around it.
 func (s *Server) pledgeSubmit(w http.ResponseWriter, r *http.Request) {
-	c, g, a, err := s.pledgeContext(r)
+	actionID, err := pathID(r, "action")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -103,7 +107,8 @@ func (s *Server) pledgeSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in := gs.PledgeInput{
-		ActionID:         a.ID,
+		ActionID:         actionID,
+		CampaignSlug:     r.PathValue("slug"),
 		Name:             f.Get("name"),
 		Email:            f.Get("email"),
 		Profession:       f.Get("profession"),
@@ -126,13 +131,23 @@ func (s *Server) pledgeSubmit(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, "/pledges/"+res.Commitment.ReceiptToken, http.StatusSeeOther)
 			return
 		}
-		if code := gs.ErrorCode(err); code != gs.EINVALID && code != gs.ECONFLICT {
-			s.fail(w, r, err)
-			return
-		}
-		f.Fail(err)
-	} else {
+	}
+	// The form goes back with its problems: load the page around it. This
+	// also answers 404 for an action that is not in a campaign this person
+	// may see (a draft, say), whatever the store said.
+	c, g, a, cerr := s.pledgeContext(r)
+	if cerr != nil {
+		s.fail(w, r, cerr)
+		return
+	}
+	switch code := gs.ErrorCode(err); {
+	case len(f.Errors) > 0:
 		f.Fail(in.Validate())
+	case code == gs.EINVALID || code == gs.ECONFLICT:
+		f.Fail(err)
+	default:
+		s.fail(w, r, err)
+		return
 	}
 	if f.Get("submission") == "" || len(f.Get("submission")) > 64 {
 		f.Set("submission", newSubmissionKey())
