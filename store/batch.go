@@ -120,35 +120,49 @@ func (q *pledgeQueue) finish(leader *pledgeCall, batch []*pledgeCall) {
 // commitPledges writes a batch of pledges in one transaction, each in its own
 // savepoint, and sets every call's result.
 func (s *Store) commitPledges(ctx context.Context, batch []*pledgeCall) {
-	err := s.writeTx(ctx, func(t *tx) error {
-		tx := &pledgeTx{tx: t, stmts: map[string]*sql.Stmt{}}
-		for _, c := range batch {
-			if err := c.ctx.Err(); err != nil {
-				c.err = err
-				continue
-			}
-			if _, err := tx.exec(ctx, `SAVEPOINT pledge`); err != nil {
-				return err
-			}
-			c.res, c.err = pledge(ctx, tx, c.in)
-			if c.err != nil {
-				c.res = gs.PledgeResult{}
-				if _, err := tx.exec(ctx, `ROLLBACK TO SAVEPOINT pledge`); err != nil {
-					return err
-				}
-			}
-			if _, err := tx.exec(ctx, `RELEASE SAVEPOINT pledge`); err != nil {
-				return err
-			}
+	var err error
+	// On PostgreSQL two nodes' batches can deadlock (each waits on a row the
+	// other has inserted); the server aborts one, which is then run again.
+	for attempt := 0; attempt < 3; attempt++ {
+		if err = s.writeTx(ctx, func(t *tx) error { return writePledges(ctx, t, batch) }); !isRetryable(err) {
+			break
 		}
-		return nil
-	})
+	}
 	if err != nil {
 		// Nothing of the batch was committed: no pledge is acknowledged.
 		for _, c := range batch {
 			c.res, c.err = gs.PledgeResult{}, err
 		}
 	}
+}
+
+// writePledges writes each pledge of a batch in its own savepoint, setting
+// every call's result.
+func writePledges(ctx context.Context, t *tx, batch []*pledgeCall) error {
+	tx := &pledgeTx{tx: t, stmts: map[string]*sql.Stmt{}}
+	for _, c := range batch {
+		if err := c.ctx.Err(); err != nil {
+			c.res, c.err = gs.PledgeResult{}, err
+			continue
+		}
+		if _, err := tx.exec(ctx, `SAVEPOINT pledge`); err != nil {
+			return err
+		}
+		c.res, c.err = pledge(ctx, tx, c.in)
+		if isRetryable(c.err) {
+			return c.err // run the whole batch again
+		}
+		if c.err != nil {
+			c.res = gs.PledgeResult{}
+			if _, err := tx.exec(ctx, `ROLLBACK TO SAVEPOINT pledge`); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.exec(ctx, `RELEASE SAVEPOINT pledge`); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // pledgeTx is a batch's transaction. Its queries are prepared once per

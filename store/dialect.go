@@ -1,8 +1,14 @@
 package store
 
 import (
+	"context"
+	"errors"
 	"strconv"
 	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // dialect holds every difference between SQLite and PostgreSQL that the store
@@ -14,6 +20,9 @@ type dialect struct {
 	types *strings.Replacer
 	// numbered placeholders ($1, $2 …) instead of "?".
 	numbered bool
+	// migrationLock, when set, is run at the start of each migration
+	// transaction to keep concurrent starts from migrating twice.
+	migrationLock string
 }
 
 var sqliteDialect = dialect{
@@ -35,6 +44,63 @@ var postgresDialect = dialect{
 		"{{bigint}}", "BIGINT",
 	),
 	numbered: true,
+	// An arbitrary constant naming Groundswell's migration lock; the lock
+	// is released when the transaction ends.
+	migrationLock: `SELECT pg_advisory_xact_lock(7283420915)`,
+}
+
+func (d dialect) lockMigrations(ctx context.Context, t *tx) error {
+	if d.migrationLock == "" {
+		return nil // SQLite: the write transaction is already exclusive
+	}
+	_, err := t.exec(ctx, d.migrationLock)
+	return err
+}
+
+// Constraint errors, recognised from either database.
+
+// isUniqueViolation reports whether err is a UNIQUE or PRIMARY KEY violation.
+func isUniqueViolation(err error) bool {
+	return sqliteCode(err, sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY) || pgCode(err, "23505")
+}
+
+// isForeignKeyViolation reports whether err is a FOREIGN KEY violation: a
+// reference to something that does not exist.
+func isForeignKeyViolation(err error) bool {
+	return sqliteCode(err, sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY) || pgCode(err, "23503")
+}
+
+// isRetryable reports whether a transaction failed only because another one
+// got in its way (a PostgreSQL deadlock or serialization failure), so that
+// running it again can succeed.
+func isRetryable(err error) bool {
+	return pgCode(err, "40001", "40P01")
+}
+
+func sqliteCode(err error, codes ...int) bool {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	for _, c := range codes {
+		if se.Code() == c {
+			return true
+		}
+	}
+	return false
+}
+
+func pgCode(err error, codes ...string) bool {
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) {
+		return false
+	}
+	for _, c := range codes {
+		if pe.Code == c {
+			return true
+		}
+	}
+	return false
 }
 
 // bind rewrites "?" placeholders for the dialect. Queries in this package

@@ -51,12 +51,25 @@ func (s *Store) migrate(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("load migrations: %w", err)
 	}
-	if _, err := s.write.ExecContext(ctx, s.d.types.Replace(
-		`CREATE TABLE IF NOT EXISTS schema_migrations (version {{bigint}} PRIMARY KEY, name TEXT NOT NULL, applied_at {{bigint}} NOT NULL)`)); err != nil {
+	// Several nodes may start at once against one PostgreSQL database: each
+	// step takes the dialect's migration lock inside its transaction, so one
+	// node migrates while the others wait and then find the work done.
+	err = s.writeTx(ctx, func(tx *tx) error {
+		if err := s.d.lockMigrations(ctx, tx); err != nil {
+			return err
+		}
+		_, err := tx.exec(ctx, s.d.types.Replace(
+			`CREATE TABLE IF NOT EXISTS schema_migrations (version {{bigint}} PRIMARY KEY, name TEXT NOT NULL, applied_at {{bigint}} NOT NULL)`))
+		return err
+	})
+	if err != nil {
 		return fmt.Errorf("create schema_migrations: %w", err)
 	}
 	for _, m := range all {
 		err := s.writeTx(ctx, func(tx *tx) error {
+			if err := s.d.lockMigrations(ctx, tx); err != nil {
+				return err
+			}
 			var n int
 			if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, m.version).Scan(&n); err != nil {
 				return err

@@ -9,12 +9,13 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/url"
 	"runtime"
 	"strings"
 	"time"
 
-	"modernc.org/sqlite"
-	sqlite3 "modernc.org/sqlite/lib"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" database/sql driver
 
 	gs "github.com/groundswell-health/groundswell"
 )
@@ -39,8 +40,8 @@ type Store struct {
 // pending migrations. A dsn starting with postgres:// or postgresql:// names a
 // PostgreSQL server; anything else is a SQLite file path.
 func Open(ctx context.Context, dsn string) (*Store, error) {
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		return nil, gs.Errorf(gs.EINVALID, "PostgreSQL is not supported by this version yet; use a SQLite file path")
+	if IsPostgres(dsn) {
+		return openPostgres(ctx, dsn)
 	}
 	if dsn == "" {
 		return nil, gs.Errorf(gs.EINVALID, "no database path given")
@@ -78,6 +79,43 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	read.SetMaxIdleConns(n)
 	s.read = read
 	return s, nil
+}
+
+// IsPostgres reports whether dsn names a PostgreSQL server rather than a
+// SQLite file.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// openPostgres connects to PostgreSQL. One pool serves reads and writes: the
+// server, not Go, arbitrates between writers.
+func openPostgres(ctx context.Context, dsn string) (*Store, error) {
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open PostgreSQL: %w", err)
+	}
+	db.SetMaxOpenConns(max(8, 4*runtime.NumCPU()))
+	db.SetMaxIdleConns(max(8, 4*runtime.NumCPU()))
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connect to PostgreSQL at %s: %w", redact(dsn), err)
+	}
+	s := &Store{write: db, read: db, d: postgresDialect, Now: time.Now}
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// redact hides the password of a connection URL in messages.
+func redact(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "(unreadable address)"
+	}
+	return u.Redacted()
 }
 
 // Close closes the database.
@@ -169,15 +207,6 @@ func (s *Store) runTx(ctx context.Context, db *sql.DB, readOnly bool, fn func(*t
 	return nil
 }
 
-// isUniqueViolation reports whether err is a UNIQUE or PRIMARY KEY violation.
-func isUniqueViolation(err error) bool {
-	var se *sqlite.Error
-	if errors.As(err, &se) {
-		return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
-	}
-	return false
-}
-
 // notFound turns sql.ErrNoRows into an ENOTFOUND error naming what was sought.
 func notFound(err error, what string) error {
 	if errors.Is(err, sql.ErrNoRows) {
@@ -251,14 +280,4 @@ func (s scanTime) Scan(v any) error {
 	}
 	*s.t = fromMS(n.Int64)
 	return nil
-}
-
-// isForeignKeyViolation reports whether err is a FOREIGN KEY violation: a
-// reference to something that does not exist.
-func isForeignKeyViolation(err error) bool {
-	var se *sqlite.Error
-	if errors.As(err, &se) {
-		return se.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
-	}
-	return false
 }
