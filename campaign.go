@@ -61,11 +61,14 @@ func (c *Campaign) Validate() error {
 	return errs.Err()
 }
 
-// CampaignCounts are the live figures shown on a campaign page.
+// CampaignCounts are the live figures shown on a campaign page. A pledge
+// counts once it is confirmed (its owner followed the emailed link); until
+// then it is only Awaiting.
 type CampaignCounts struct {
-	People        int // distinct people with at least one commitment
-	Commitments   int // commitments made (not withdrawn)
+	People        int // distinct people with at least one confirmed commitment
+	Commitments   int // confirmed commitments (not withdrawn)
 	Done          int // commitments reported done
+	Awaiting      int // pledges not yet confirmed
 	Organisations int // organisations in the campaign's alliance
 	Relationships int // invitation edges in the campaign
 }

@@ -56,11 +56,17 @@ type Commitment struct {
 	Hours        float64 // discretionary effort pledged, hours; 0 when not given
 	Channel      string
 	InvitedByID  int64 // the person whose invite link was used, or 0
-	// ReceiptToken is the unguessable key of the pledge's confirmation page.
+	// ReceiptToken is the unguessable key of the pledge's receipt page.
 	ReceiptToken string
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
+	// ConfirmedAt is when the owner followed the emailed confirmation
+	// link; zero while the pledge awaits confirmation.
+	ConfirmedAt time.Time
 }
+
+// Confirmed reports whether the pledge has been confirmed by its owner.
+func (c Commitment) Confirmed() bool { return !c.ConfirmedAt.IsZero() }
 
 // Relationship is an invitation edge: From invited To into Campaign. The
 // relationship graph is the campaign's lasting resource.

@@ -14,6 +14,7 @@ import (
 	"github.com/chromedp/chromedp"
 	_ "modernc.org/sqlite" // database/sql driver "sqlite", for the checks
 
+	gs "github.com/groundswell-health/groundswell"
 	"github.com/groundswell-health/groundswell/demo"
 	"github.com/groundswell-health/groundswell/store"
 	"github.com/groundswell-health/groundswell/web"
@@ -161,6 +162,23 @@ func TestPledgeThroughInviteLink(t *testing.T) {
 	b.checkReceipt(t, second, secondAction)
 	if inv2 := b.value(t, "read the second invite link", chromedp.Value(chromedp.ID("invite-link"))); inv2 == invite {
 		t.Errorf("the second person got the first person's invite link %s", invite)
+	}
+
+	// The pledge counts, and shows on the wall, once its owner confirms it
+	// from the emailed link (issued here as the email job would).
+	receipt := strings.TrimPrefix(b.location(t), ts.URL+"/pledges/")
+	rc, err := st.Receipt(ctx, receipt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	token, err := st.IssueToken(ctx, gs.TokenConfirm, rc.Commitment.ID, rc.Person.Email, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.open(t, ts.URL+"/confirm/"+token, 200)
+	b.load(t, "confirm the second pledge", 200, chromedp.Click(`//button[normalize-space()="Confirm my pledge"]`))
+	if h1 := b.text(t, "h1"); h1 != "Your pledge is confirmed" {
+		t.Errorf("after confirming, heading = %q%s", h1, b.where())
 	}
 
 	// The pledge wall shows only who agreed to be shown.

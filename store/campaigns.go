@@ -134,7 +134,11 @@ func (s *Store) CampaignCounts(ctx context.Context, campaignID int64) (gs.Campai
 	var c gs.CampaignCounts
 	err := s.readTx(ctx, func(tx *tx) error {
 		if err := tx.queryRow(ctx, `SELECT COUNT(DISTINCT person_id), COUNT(*), COALESCE(SUM(CASE WHEN status = 'done' THEN 1 ELSE 0 END), 0)
-			FROM commitments WHERE campaign_id = ? AND status <> 'withdrawn'`, campaignID).Scan(&c.People, &c.Commitments, &c.Done); err != nil {
+			FROM commitments WHERE campaign_id = ? AND status <> 'withdrawn' AND confirmed_at IS NOT NULL`, campaignID).Scan(&c.People, &c.Commitments, &c.Done); err != nil {
+			return err
+		}
+		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM commitments WHERE campaign_id = ? AND status <> 'withdrawn' AND confirmed_at IS NULL`,
+			campaignID).Scan(&c.Awaiting); err != nil {
 			return err
 		}
 		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM alliance_members WHERE campaign_id = ?`, campaignID).Scan(&c.Organisations); err != nil {

@@ -12,15 +12,36 @@ import (
 // already has. Any campaign slug that exists already makes it an ECONFLICT,
 // which is how loading the demo twice is refused.
 func (s *Store) LoadDataset(ctx context.Context, ds *gs.Dataset) error {
-	return s.writeTx(ctx, func(tx *tx) error {
-		for _, c := range ds.Campaigns {
-			if exists(ctx, tx, `SELECT 1 FROM campaigns WHERE slug = ?`, c.Slug) {
-				return gs.Errorf(gs.ECONFLICT, "a campaign with the address %q already exists", c.Slug)
-			}
+	err := s.writeTx(ctx, func(tx *tx) error {
+		if err := campaignSlugsFree(ctx, tx, ds); err != nil {
+			return err
 		}
 		l := loader{tx: tx, ctx: ctx}
 		return l.load(ds)
 	})
+	if isUniqueViolation(err) {
+		// On PostgreSQL two nodes can load the same data set at once (two
+		// `groundswell demo` starts): both find its slugs free, and the
+		// second waits on the first's rows and then violates a unique
+		// index — whichever the data set reaches first (an organisation's
+		// ODS code, a campaign's slug …). Once the first has committed its
+		// campaigns are visible: if one is there, the load was refused for
+		// the usual reason. Any other duplicate stays a plain error.
+		if cerr := s.readTx(ctx, func(tx *tx) error { return campaignSlugsFree(ctx, tx, ds) }); gs.ErrorCode(cerr) == gs.ECONFLICT {
+			return cerr
+		}
+	}
+	return err
+}
+
+// campaignSlugsFree returns ECONFLICT if a campaign of the data set exists.
+func campaignSlugsFree(ctx context.Context, tx *tx, ds *gs.Dataset) error {
+	for _, c := range ds.Campaigns {
+		if exists(ctx, tx, `SELECT 1 FROM campaigns WHERE slug = ?`, c.Slug) {
+			return gs.Errorf(gs.ECONFLICT, "a campaign with the address %q already exists", c.Slug)
+		}
+	}
+	return nil
 }
 
 // loader maps the Dataset's local references (1-based positions) to the IDs
@@ -218,9 +239,11 @@ func (l *loader) loadCommitments(ds *gs.Dataset) error {
 		if token == "" {
 			token = newToken()
 		}
-		if err := l.exec(`INSERT INTO commitments (person_id, action_id, campaign_id, status, why, hours, channel, invited_by_id, receipt_token, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			refs[0], refs[1], refs[2], c.Status, c.WhyItMatters, c.Hours, c.Channel, refs[3], token, ms(c.CreatedAt), ms(c.UpdatedAt)); err != nil {
+		// A data set is a record of what happened: its pledges count as
+		// confirmed when they were made.
+		if err := l.exec(`INSERT INTO commitments (person_id, action_id, campaign_id, status, why, hours, channel, invited_by_id, receipt_token, created_at, updated_at, confirmed_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			refs[0], refs[1], refs[2], c.Status, c.WhyItMatters, c.Hours, c.Channel, refs[3], token, ms(c.CreatedAt), ms(c.UpdatedAt), ms(c.CreatedAt)); err != nil {
 			return fmt.Errorf("commitment %d: %w", i+1, err)
 		}
 	}

@@ -20,8 +20,8 @@ func (s *Store) Groups(ctx context.Context, campaignID int64) ([]gs.GroupSummary
 	err := s.readTx(ctx, func(tx *tx) error {
 		rows, err := tx.query(ctx, `SELECT `+groupColumns+`,
 				(SELECT COUNT(*) FROM actions a WHERE a.group_id = g.id AND NOT a.retired),
-				(SELECT COUNT(DISTINCT c.person_id) FROM commitments c JOIN actions a ON a.id = c.action_id WHERE a.group_id = g.id AND c.status <> 'withdrawn'),
-				(SELECT COUNT(*) FROM commitments c JOIN actions a ON a.id = c.action_id WHERE a.group_id = g.id AND c.status <> 'withdrawn')
+				(SELECT COUNT(DISTINCT c.person_id) FROM commitments c JOIN actions a ON a.id = c.action_id WHERE a.group_id = g.id AND c.status <> 'withdrawn' AND c.confirmed_at IS NOT NULL),
+				(SELECT COUNT(*) FROM commitments c JOIN actions a ON a.id = c.action_id WHERE a.group_id = g.id AND c.status <> 'withdrawn' AND c.confirmed_at IS NOT NULL)
 			FROM stakeholder_groups g WHERE g.campaign_id = ? ORDER BY g.position, g.id`, campaignID)
 		if err != nil {
 			return err
@@ -105,7 +105,7 @@ func (s *Store) Actions(ctx context.Context, groupID int64, includeRetired bool)
 	var out []gs.ActionSummary
 	err := s.readTx(ctx, func(tx *tx) error {
 		rows, err := tx.query(ctx, `SELECT `+actionColumns+`,
-				(SELECT COUNT(*) FROM commitments c WHERE c.action_id = a.id AND c.status <> 'withdrawn'),
+				(SELECT COUNT(*) FROM commitments c WHERE c.action_id = a.id AND c.status <> 'withdrawn' AND c.confirmed_at IS NOT NULL),
 				(SELECT COUNT(*) FROM commitments c WHERE c.action_id = a.id AND c.status = 'done')
 			FROM actions a WHERE a.group_id = ? AND (? OR NOT a.retired) ORDER BY a.retired, a.position, a.id`, groupID, includeRetired)
 		if err != nil {

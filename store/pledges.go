@@ -113,6 +113,11 @@ func pledge(ctx context.Context, tx *pledgeTx, in gs.PledgeInput) (gs.PledgeResu
 	} else if err != nil {
 		return res, fmt.Errorf("insert commitment: %w", err)
 	}
+	if tx.afterPledge != nil {
+		if err := tx.afterPledge(ctx, tx.tx.tx, c); err != nil {
+			return res, fmt.Errorf("after pledge: %w", err)
+		}
+	}
 	if inviterID != 0 {
 		if _, err := tx.exec(ctx, `INSERT INTO relationships (campaign_id, to_id, from_id, kind, created_at) VALUES (?, ?, ?, 'invited', ?)
 			ON CONFLICT (campaign_id, to_id) DO NOTHING`, campaignID, person.ID, inviterID, ms(tx.now)); err != nil {
@@ -213,11 +218,11 @@ func randomBytes(n int) []byte {
 	return b
 }
 
-const commitmentColumns = `c.id, c.person_id, c.action_id, c.campaign_id, c.status, c.why, c.hours, c.channel, c.invited_by_id, c.receipt_token, c.created_at, c.updated_at`
+const commitmentColumns = `c.id, c.person_id, c.action_id, c.campaign_id, c.status, c.why, c.hours, c.channel, c.invited_by_id, c.receipt_token, c.created_at, c.updated_at, c.confirmed_at`
 
 func scanCommitment(row interface{ Scan(...any) error }, c *gs.Commitment, extra ...any) error {
 	return row.Scan(append([]any{&c.ID, &c.PersonID, &c.ActionID, &c.CampaignID, &c.Status, &c.WhyItMatters, &c.Hours, &c.Channel,
-		scanID{&c.InvitedByID}, &c.ReceiptToken, scanTime{&c.CreatedAt}, scanTime{&c.UpdatedAt}}, extra...)...)
+		scanID{&c.InvitedByID}, &c.ReceiptToken, scanTime{&c.CreatedAt}, scanTime{&c.UpdatedAt}, scanNullTime{&c.ConfirmedAt}}, extra...)...)
 }
 
 // Receipt returns the pledge whose receipt token is given, with its person,
@@ -255,6 +260,17 @@ func receipt(ctx context.Context, tx *tx, where string, arg any) (gs.Receipt, er
 	return r, nil
 }
 
+// ReceiptByCommitment returns a pledge, its person, action, group and campaign.
+func (s *Store) ReceiptByCommitment(ctx context.Context, commitmentID int64) (gs.Receipt, error) {
+	var r gs.Receipt
+	err := s.readTx(ctx, func(tx *tx) error {
+		var err error
+		r, err = receipt(ctx, tx, `c.id = ?`, commitmentID)
+		return err
+	})
+	return r, err
+}
+
 // PersonByReferralCode returns the person who owns an invite link's code.
 func (s *Store) PersonByReferralCode(ctx context.Context, code string) (gs.Person, error) {
 	code = strings.ToUpper(strings.TrimSpace(code))
@@ -276,7 +292,7 @@ func (s *Store) PledgeWall(ctx context.Context, groupID int64, limit int) ([]gs.
 	err := s.readTx(ctx, func(tx *tx) error {
 		rows, err := tx.query(ctx, `SELECT p.name, p.profession, c.why, a.title, c.created_at
 			FROM commitments c JOIN people p ON p.id = c.person_id JOIN actions a ON a.id = c.action_id
-			WHERE a.group_id = ? AND p.show_on_wall AND c.status <> 'withdrawn'
+			WHERE a.group_id = ? AND p.show_on_wall AND c.status <> 'withdrawn' AND c.confirmed_at IS NOT NULL
 			ORDER BY c.created_at DESC, c.id DESC LIMIT ?`, groupID, limit)
 		if err != nil {
 			return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 	"testing"
+	"time"
 
 	gs "github.com/groundswell-health/groundswell"
 	"github.com/groundswell-health/groundswell/store"
@@ -53,8 +54,13 @@ func TestPledgeStoresPersonAndCommitment(t *testing.T) {
 		if rc.Action.ID != f.Actions[0].ID || rc.Campaign.ID != f.Campaign.ID || rc.Group.ID != f.Group.ID {
 			t.Errorf("receipt points at action %d group %d campaign %d", rc.Action.ID, rc.Group.ID, rc.Campaign.ID)
 		}
-		if c := counts(t, st, f.Campaign.ID); c.People != 1 || c.Commitments != 1 || c.Done != 0 || c.Organisations != 1 {
-			t.Errorf("counts = %+v", c)
+		// Unconfirmed, it is shown apart; confirmed, it counts.
+		if c := counts(t, st, f.Campaign.ID); c.People != 0 || c.Commitments != 0 || c.Awaiting != 1 || c.Organisations != 1 {
+			t.Errorf("before confirmation, counts = %+v", c)
+		}
+		storetest.Confirm(t, st, res.Commitment.ID)
+		if c := counts(t, st, f.Campaign.ID); c.People != 1 || c.Commitments != 1 || c.Done != 0 || c.Awaiting != 0 {
+			t.Errorf("after confirmation, counts = %+v", c)
 		}
 	})
 }
@@ -72,7 +78,7 @@ func TestPledgeTwiceToSameActionIsAConflict(t *testing.T) {
 		if gs.ErrorFields(err)["email"] == "" {
 			t.Errorf("conflict does not name the email field: %v", err)
 		}
-		if c := counts(t, st, f.Campaign.ID); c.Commitments != 1 || c.People != 1 {
+		if c := counts(t, st, f.Campaign.ID); c.Awaiting != 1 {
 			t.Errorf("after duplicate, counts = %+v", c)
 		}
 
@@ -88,8 +94,12 @@ func TestPledgeTwiceToSameActionIsAConflict(t *testing.T) {
 		if res.Person.Name != "Asha Patel" {
 			t.Errorf("second pledge changed the person's name to %q", res.Person.Name)
 		}
-		if c := counts(t, st, f.Campaign.ID); c.Commitments != 2 || c.People != 1 {
-			t.Errorf("counts = %+v, want 2 commitments by 1 person", c)
+		if c := counts(t, st, f.Campaign.ID); c.Awaiting != 2 {
+			t.Errorf("counts = %+v, want 2 commitments", c)
+		}
+		rc, err := st.Receipt(ctx, res.Commitment.ReceiptToken)
+		if err != nil || rc.Person.Email != "asha@example.org" {
+			t.Errorf("second commitment's person = %+v, %v", rc.Person, err)
 		}
 	})
 }
@@ -122,8 +132,8 @@ func TestPledgeSubmittedTwiceMakesOnePledge(t *testing.T) {
 		if third.Replayed || third.Person.Email != "ben@example.org" {
 			t.Errorf("reused key with another email = %+v", third)
 		}
-		if c := counts(t, st, f.Campaign.ID); c.Commitments != 2 {
-			t.Errorf("commitments = %d, want 2", c.Commitments)
+		if c := counts(t, st, f.Campaign.ID); c.Awaiting != 2 {
+			t.Errorf("commitments = %d, want 2", c.Awaiting)
 		}
 	})
 }
@@ -156,7 +166,7 @@ func TestPledgeConcurrentDuplicatesMakeOne(t *testing.T) {
 		if ok != 1 || conflicts != 39 {
 			t.Errorf("%d succeeded and %d conflicted, want 1 and 39", ok, conflicts)
 		}
-		if c := counts(t, st, f.Campaign.ID); c.Commitments != 1 || c.People != 1 {
+		if c := counts(t, st, f.Campaign.ID); c.Awaiting != 1 {
 			t.Errorf("counts = %+v", c)
 		}
 	})
@@ -203,7 +213,7 @@ func TestPledgeBadInputStoresNothing(t *testing.T) {
 				if tc.field != "" && gs.ErrorFields(err)[tc.field] == "" {
 					t.Errorf("no message for field %q: %v", tc.field, err)
 				}
-				if c := counts(t, st, f.Campaign.ID); c.Commitments != 0 || c.People != 0 {
+				if c := counts(t, st, f.Campaign.ID); c.Awaiting != 0 || c.Commitments != 0 {
 					t.Errorf("bad input stored something: %+v", c)
 				}
 			})
@@ -232,7 +242,7 @@ func TestPledgeToClosedCampaignOrRetiredActionIsRefused(t *testing.T) {
 		}
 		_, err = st.Pledge(ctx, f.Pledge("asha@example.org"))
 		wantCode(t, err, gs.ECONFLICT)
-		if n := counts(t, st, f.Campaign.ID).Commitments; n != 0 {
+		if n := counts(t, st, f.Campaign.ID).Awaiting; n != 0 {
 			t.Errorf("commitments = %d, want 0", n)
 		}
 	})
@@ -301,15 +311,24 @@ func TestPledgeWallShowsOnlyConsentedPeople(t *testing.T) {
 		hidden := f.Pledge("ben@example.org")
 		hidden.Name = "Ben Hidden"
 		hidden.ShowOnWall = false
+		unconfirmed := f.Pledge("carl@example.org")
+		unconfirmed.Name = "Carl Unconfirmed"
+		if _, err := st.Pledge(ctx, unconfirmed); err != nil {
+			t.Fatal(err)
+		}
 		for _, in := range []gs.PledgeInput{shown, hidden} {
-			if _, err := st.Pledge(ctx, in); err != nil {
+			res, err := st.Pledge(ctx, in)
+			if err != nil {
 				t.Fatal(err)
 			}
+			storetest.Confirm(t, st, res.Commitment.ID)
 		}
 		wall, err := st.PledgeWall(ctx, f.Group.ID, 10)
 		if err != nil {
 			t.Fatal(err)
 		}
+		// Not Ben, who did not consent, nor Carl, whose pledge is not
+		// confirmed: anyone can type anyone's name and email into a form.
 		if len(wall) != 1 || wall[0].Name != "Asha Patel" || wall[0].WhyItMatters == "" || wall[0].ActionTitle != f.Actions[0].Title {
 			t.Errorf("wall = %+v, want only Asha", wall)
 		}
@@ -320,5 +339,52 @@ func TestPledgeWallShowsOnlyConsentedPeople(t *testing.T) {
 		if actions[0].Pledged != 2 || actions[1].Pledged != 0 {
 			t.Errorf("pledged counts = %d, %d; want 2, 0", actions[0].Pledged, actions[1].Pledged)
 		}
+	})
+}
+
+func TestConfirmationLinks(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		f := storetest.Seed(t, st)
+		res, err := st.Pledge(ctx, f.Pledge("asha@example.org"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		token, err := st.IssueToken(ctx, gs.TokenConfirm, res.Commitment.ID, "asha@example.org", time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = st.ConfirmPledge(ctx, token+"x")
+		wantCode(t, err, gs.ENOTFOUND)
+		rc, err := st.ConfirmPledge(ctx, token)
+		if err != nil || !rc.Commitment.Confirmed() {
+			t.Fatalf("confirm = %+v, %v", rc.Commitment, err)
+		}
+		// Following the link again is harmless and says it is confirmed.
+		again, err := st.ConfirmPledge(ctx, token)
+		if err != nil || !again.Commitment.ConfirmedAt.Equal(rc.Commitment.ConfirmedAt) {
+			t.Errorf("second confirm = %+v, %v", again.Commitment, err)
+		}
+
+		// An expired link changes nothing.
+		other, err := st.Pledge(ctx, f.Pledge("ben@example.org"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		late, err := st.IssueToken(ctx, gs.TokenConfirm, other.Commitment.ID, "ben@example.org", time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st.Now = func() time.Time { return time.Now().Add(2 * time.Hour) }
+		_, err = st.ConfirmPledge(ctx, late)
+		wantCode(t, err, gs.ECONFLICT)
+		if c := counts(t, st, f.Campaign.ID); c.Commitments != 1 || c.Awaiting != 1 {
+			t.Errorf("counts = %+v, want 1 confirmed and 1 awaiting", c)
+		}
+		// A token for another purpose does not confirm.
+		st.Now = time.Now
+		wrong, _ := st.IssueToken(ctx, "other", other.Commitment.ID, "", time.Hour)
+		_, err = st.ConfirmPledge(ctx, wrong)
+		wantCode(t, err, gs.ENOTFOUND)
 	})
 }

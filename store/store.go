@@ -32,6 +32,12 @@ type Store struct {
 	// pledges queues pledges for group commit (batch.go).
 	pledges pledgeQueue
 
+	// AfterPledge, when set, runs inside the transaction of every new
+	// pledge: the place to enqueue its confirmation email, so that the
+	// pledge and the job that follows it up are stored together or not at
+	// all. Set it before the store is used.
+	AfterPledge AfterPledgeFunc
+
 	// Now is the store's clock, read once per transaction; tests replace it.
 	Now func() time.Time
 }
@@ -117,6 +123,14 @@ func redact(dsn string) string {
 	}
 	return u.Redacted()
 }
+
+// AfterPledgeFunc is called with a new pledge's transaction and commitment.
+type AfterPledgeFunc func(ctx context.Context, tx *sql.Tx, c gs.Commitment) error
+
+// WriteDB returns the pool that writes go through. The job queue keeps its
+// jobs in the same database and must share this pool: on SQLite it is the
+// one connection that may write.
+func (s *Store) WriteDB() *sql.DB { return s.write }
 
 // Close closes the database.
 func (s *Store) Close() error {
@@ -267,6 +281,21 @@ func (s scanID) Scan(v any) error {
 		return err
 	}
 	*s.id = n.Int64
+	return nil
+}
+
+// scanNullTime is a sql.Scanner for nullable times: NULL is the zero time.
+type scanNullTime struct{ t *time.Time }
+
+func (s scanNullTime) Scan(v any) error {
+	var n sql.NullInt64
+	if err := n.Scan(v); err != nil {
+		return err
+	}
+	*s.t = time.Time{}
+	if n.Valid {
+		*s.t = fromMS(n.Int64)
+	}
 	return nil
 }
 

@@ -225,3 +225,25 @@ func (s *Server) invitePage(w http.ResponseWriter, r *http.Request) {
 		"Campaign": c, "Groups": groups, "Inviter": inviter, "Ref": p.ReferralCode,
 	}})
 }
+
+// confirmForm is where the link in a confirmation email leads. It asks for
+// one press of a button rather than confirming on sight, because mail
+// scanners follow links in emails before people do.
+func (s *Server) confirmForm(w http.ResponseWriter, r *http.Request) {
+	token := r.PathValue("token")
+	if len(token) > 64 {
+		s.fail(w, r, gs.Errorf(gs.ENOTFOUND, "This link is not recognised. Check you copied the whole link from the email"))
+		return
+	}
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	s.render(w, r, http.StatusOK, "confirm", page{Title: "Confirm your pledge", D: map[string]any{"Token": token}})
+}
+
+func (s *Server) confirmSubmit(w http.ResponseWriter, r *http.Request) {
+	rc, err := s.store.ConfirmPledge(r.Context(), r.PathValue("token"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/pledges/"+rc.Commitment.ReceiptToken, http.StatusSeeOther)
+}

@@ -1,12 +1,16 @@
 package web_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	gs "github.com/groundswell-health/groundswell"
 )
 
 func (h *harness) pledgePath(actionID int64) string {
@@ -18,6 +22,26 @@ func (h *harness) validPledge(email string) url.Values {
 		"name": {"Asha Patel"}, "email": {email}, "profession": {"Community pharmacist"},
 		"organisation_id": {strconv.FormatInt(h.f.Org.ID, 10)}, "area_id": {strconv.FormatInt(h.f.AreaID, 10)},
 		"why": {"My nan stopped talking."}, "hours": {"3"}, "show_on_wall": {"yes"},
+	}
+}
+
+// confirm follows a confirmation link for the pledge whose receipt is at
+// location, as its owner would from the email.
+func (h *harness) confirm(location string) {
+	h.t.Helper()
+	ctx := context.Background()
+	rc, err := h.st.Receipt(ctx, strings.TrimPrefix(location, "/pledges/"))
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	token, err := h.st.IssueToken(ctx, gs.TokenConfirm, rc.Commitment.ID, rc.Person.Email, time.Hour)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	wantBody(h.t, h.get("/confirm/"+token), "Confirm my pledge")
+	res := h.post("/confirm/"+token, url.Values{})
+	if res.status != http.StatusSeeOther || res.location != location {
+		h.t.Fatalf("confirm: %d to %q, want the receipt %q", res.status, res.location, location)
 	}
 }
 
@@ -36,7 +60,12 @@ func TestPledgeJourney(t *testing.T) {
 	}
 	receipt := h.get(res.location)
 	wantStatus(t, receipt, http.StatusOK)
-	wantBody(t, receipt, "Thank you for your pledge", "Review antipsychotic prescriptions", "31 March 2027", "My nan stopped talking.")
+	wantBody(t, receipt, "Thank you for your pledge", "Check your email", "Review antipsychotic prescriptions", "31 March 2027", "My nan stopped talking.")
+	if c := count(t, h.st, h.f.Campaign.ID); c.People != 0 || c.Awaiting != 1 {
+		t.Errorf("before confirmation, counts = %+v", c)
+	}
+	h.confirm(res.location)
+	wantBody(t, h.get(res.location), "Your pledge is confirmed")
 	if receipt.header.Get("Cache-Control") != "no-store" {
 		t.Errorf("receipt may be cached: %q", receipt.header.Get("Cache-Control"))
 	}
@@ -60,6 +89,7 @@ func TestPledgeJourney(t *testing.T) {
 	second.Set("ref", code)
 	res = h.post(h.pledgePath(h.f.Actions[0].ID), second)
 	wantStatus(t, res, http.StatusSeeOther)
+	h.confirm(res.location)
 	c := count(t, h.st, h.f.Campaign.ID)
 	if c.People != 2 || c.Commitments != 2 || c.Relationships != 1 {
 		t.Errorf("after invited pledge, counts = %+v", c)
@@ -103,7 +133,7 @@ func TestPledgeFormShowsErrorsAndKeepsValues(t *testing.T) {
 			if tc.field != "email" {
 				wantBody(t, res, `value="keep.me@example.org"`)
 			}
-			if c := count(t, h.st, h.f.Campaign.ID); c.Commitments != 0 || c.People != 0 {
+			if c := count(t, h.st, h.f.Campaign.ID); c.Awaiting != 0 || c.Commitments != 0 {
 				t.Errorf("bad input stored: %+v", c)
 			}
 		})
@@ -130,8 +160,8 @@ func TestPledgeToUnknownActionIsNotFound(t *testing.T) {
 			t.Errorf("404 page leaks internals")
 		}
 	}
-	if c := count(t, h.st, h.f.Campaign.ID); c.Commitments != 0 {
-		t.Errorf("stored %d commitments", c.Commitments)
+	if c := count(t, h.st, h.f.Campaign.ID); c.Awaiting != 0 {
+		t.Errorf("stored %d commitments", c.Awaiting)
 	}
 }
 
@@ -141,8 +171,8 @@ func TestPledgeTwiceSaysAlreadyPledged(t *testing.T) {
 	res := h.post(h.pledgePath(h.f.Actions[0].ID), h.validPledge("Asha@Example.org"))
 	wantStatus(t, res, http.StatusConflict)
 	wantBody(t, res, "This email address has already pledged to this action")
-	if c := count(t, h.st, h.f.Campaign.ID); c.Commitments != 1 {
-		t.Errorf("commitments = %d, want 1", c.Commitments)
+	if c := count(t, h.st, h.f.Campaign.ID); c.Awaiting != 1 {
+		t.Errorf("commitments = %d, want 1", c.Awaiting)
 	}
 }
 
@@ -157,8 +187,8 @@ func TestDoubleSubmittedFormMakesOnePledge(t *testing.T) {
 	if first.location != second.location {
 		t.Errorf("second submission went to %q, first to %q", second.location, first.location)
 	}
-	if c := count(t, h.st, h.f.Campaign.ID); c.Commitments != 1 {
-		t.Errorf("commitments = %d, want 1", c.Commitments)
+	if c := count(t, h.st, h.f.Campaign.ID); c.Awaiting != 1 {
+		t.Errorf("commitments = %d, want 1", c.Awaiting)
 	}
 }
 
@@ -170,8 +200,8 @@ func TestPledgeFormRefusesOversizedBody(t *testing.T) {
 	if res.status < 400 || res.status >= 500 {
 		t.Errorf("oversized form: status %d", res.status)
 	}
-	if c := count(t, h.st, h.f.Campaign.ID); c.Commitments != 0 {
-		t.Errorf("stored %d commitments", c.Commitments)
+	if c := count(t, h.st, h.f.Campaign.ID); c.Awaiting != 0 {
+		t.Errorf("stored %d commitments", c.Awaiting)
 	}
 }
 
@@ -182,6 +212,7 @@ func TestUserTextIsEscaped(t *testing.T) {
 	form.Set("why", `"><img src=x onerror=alert(1)>`)
 	res := h.post(h.pledgePath(h.f.Actions[0].ID), form)
 	wantStatus(t, res, http.StatusSeeOther)
+	h.confirm(res.location)
 	for _, page := range []response{h.get(res.location), h.get("/campaigns/" + h.f.Campaign.Slug + "/groups/" + h.f.Group.Slug)} {
 		if strings.Contains(page.body, "<script>alert") || strings.Contains(page.body, "<img src=x") {
 			t.Errorf("user text rendered as HTML")

@@ -79,6 +79,8 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("GET /campaigns/{slug}/actions/{action}/pledge", s.pledgeForm)
 	mux.HandleFunc("POST /campaigns/{slug}/actions/{action}/pledge", s.pledgeSubmit)
 	mux.HandleFunc("GET /pledges/{receipt}", s.pledgeReceipt)
+	mux.HandleFunc("GET /confirm/{token}", s.confirmForm)
+	mux.HandleFunc("POST /confirm/{token}", s.confirmSubmit)
 
 	mux.HandleFunc("GET /signin", s.signinForm)
 	mux.HandleFunc("POST /signin", s.signinSubmit)

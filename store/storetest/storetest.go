@@ -5,6 +5,7 @@ import (
 	"context"
 	"path/filepath"
 	"testing"
+	"time"
 
 	gs "github.com/groundswell-health/groundswell"
 	"github.com/groundswell-health/groundswell/store"
@@ -76,4 +77,14 @@ func must(tb testing.TB, err error) {
 	if err != nil {
 		tb.Fatal(err)
 	}
+}
+
+// Confirm confirms a pledge as its owner would, by the emailed link.
+func Confirm(tb testing.TB, st *store.Store, commitmentID int64) {
+	tb.Helper()
+	ctx := context.Background()
+	token, err := st.IssueToken(ctx, gs.TokenConfirm, commitmentID, "", time.Hour)
+	must(tb, err)
+	_, err = st.ConfirmPledge(ctx, token)
+	must(tb, err)
 }
