@@ -115,6 +115,15 @@ func openPostgres(ctx context.Context, dsn string) (*Store, error) {
 	return s, nil
 }
 
+// Describe names a database for messages and logs: a SQLite path as it
+// is, a PostgreSQL URL without its password.
+func Describe(dsn string) string {
+	if IsPostgres(dsn) {
+		return redact(dsn)
+	}
+	return dsn
+}
+
 // redact hides the password of a connection URL in messages.
 func redact(dsn string) string {
 	u, err := url.Parse(dsn)

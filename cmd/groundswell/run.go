@@ -24,9 +24,10 @@ Usage:
   groundswell serve [--addr HOST:PORT] [--db PATH]   serve the web UI
   groundswell user add --organiser --email EMAIL --name NAME [--db PATH]
                                                      add an organiser; the password is read from stdin
+  groundswell migrate-data --from PATH --to postgres://…   copy a SQLite database into a new PostgreSQL one
 Environment:
   GROUNDSWELL_ADDR       address to listen on (default localhost:8080)
-  GROUNDSWELL_DB         SQLite database file (default groundswell.db)
+  GROUNDSWELL_DB         SQLite database file (default groundswell.db), or a postgres:// URL
   GROUNDSWELL_BASE_URL   public address used in shared links (default: the address each request came to)
   GROUNDSWELL_SECURE_COOKIES=true  mark the session cookie Secure (serve over HTTPS)
 Flags win over environment variables.
@@ -46,6 +47,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return serve(ctx, args[1:], getenv, stdout, stderr, true)
 	case "user":
 		return userCmd(ctx, args[1:], getenv, stdin, stdout, stderr)
+	case "migrate-data":
+		return migrateDataCmd(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -74,7 +77,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.addr, "addr", c.addr, "address to listen on, HOST:PORT (env GROUNDSWELL_ADDR)")
-	fs.StringVar(&c.db, "db", c.db, "SQLite database file (env GROUNDSWELL_DB)")
+	fs.StringVar(&c.db, "db", c.db, "SQLite database file, or a postgres:// URL (env GROUNDSWELL_DB)")
 	fs.StringVar(&c.baseURL, "base-url", c.baseURL, "public address used in shared links (env GROUNDSWELL_BASE_URL)")
 	fs.BoolVar(&c.secureCookies, "secure-cookies", c.secureCookies, "mark the session cookie Secure (env GROUNDSWELL_SECURE_COOKIES)")
 	if err := fs.Parse(args); err != nil {
@@ -124,7 +127,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
-	fmt.Fprintf(stdout, "Groundswell is serving %s on http://%s\n", cfg.db, ln.Addr())
+	fmt.Fprintf(stdout, "Groundswell is serving %s on http://%s\n", store.Describe(cfg.db), ln.Addr())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
