@@ -108,3 +108,14 @@ func (s *Server) organisationUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	s.renderOrganisationForm(w, r, http.StatusUnprocessableEntity, stored, f)
 }
+
+// outbox shows the latest emails Groundswell composed: with no SMTP server
+// configured, this is where they are read.
+func (s *Server) outbox(w http.ResponseWriter, r *http.Request) {
+	msgs, err := s.store.Messages(r.Context(), 100)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "outbox", page{Title: "Outbox", D: map[string]any{"Messages": msgs}})
+}

@@ -195,3 +195,18 @@ func TestOrganiserBuildsACampaign(t *testing.T) {
 	}
 	wantStatus(t, h.post("/admin/campaigns/"+id+"/edit", url.Values{"title": {"X"}, "slug": {h.f.Campaign.Slug}, "purpose": {"x"}, "starts_on": {"2026-04-01"}, "status": {"live"}}), http.StatusUnprocessableEntity)
 }
+
+func TestOutboxShowsEmailsToOrganisersOnly(t *testing.T) {
+	h := newHarness(t)
+	m := gs.OutboxMessage{Kind: "confirmation", ToEmail: "asha@example.org", Subject: "Confirm your pledge: Review", Text: "Hello Asha,\nopen this link", Status: "outbox"}
+	if err := h.st.RecordMessage(context.Background(), &m); err != nil {
+		t.Fatal(err)
+	}
+	if res := h.do(newClient(), "GET", "/admin/outbox", nil); res.status != http.StatusSeeOther {
+		t.Errorf("signed-out outbox: %d", res.status)
+	}
+	h.signIn()
+	res := h.get("/admin/outbox")
+	wantStatus(t, res, http.StatusOK)
+	wantBody(t, res, "Confirm your pledge: Review – to asha@example.org", "In the outbox", "Hello Asha,\nopen this link")
+}

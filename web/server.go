@@ -111,6 +111,7 @@ func (s *Server) routes() *http.ServeMux {
 	mux.Handle("GET /admin/campaigns/{id}/alliance/new", org(s.allianceNew))
 	mux.Handle("POST /admin/campaigns/{id}/alliance/new", org(s.allianceAdd))
 	mux.Handle("POST /admin/campaigns/{id}/alliance/{org}/remove", org(s.allianceRemove))
+	mux.Handle("GET /admin/outbox", org(s.outbox))
 	mux.Handle("GET /admin/organisations", org(s.organisationList))
 	mux.Handle("GET /admin/organisations/new", org(s.organisationNew))
 	mux.Handle("POST /admin/organisations/new", org(s.organisationCreate))

@@ -9,9 +9,12 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"time"
 
 	gs "github.com/groundswell-health/groundswell"
+	"github.com/groundswell-health/groundswell/followup"
+	"github.com/groundswell-health/groundswell/mail"
 	"github.com/groundswell-health/groundswell/demo"
 	"github.com/groundswell-health/groundswell/store"
 	"github.com/groundswell-health/groundswell/web"
@@ -30,6 +33,8 @@ Environment:
   GROUNDSWELL_DB         SQLite database file (default groundswell.db), or a postgres:// URL
   GROUNDSWELL_BASE_URL   public address used in shared links (default: the address each request came to)
   GROUNDSWELL_SECURE_COOKIES=true  mark the session cookie Secure (serve over HTTPS)
+  GROUNDSWELL_SMTP_HOST, _PORT, _USERNAME, _PASSWORD, _FROM, _TLS   email over SMTP (none: the outbox page)
+  GROUNDSWELL_CONFIRM_WITHIN  how long a confirmation link works (default 168h)
 Flags win over environment variables.
 `
 
@@ -62,6 +67,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 type config struct {
 	addr, db, baseURL string
 	secureCookies     bool
+	smtp              mail.SMTPConfig
+	confirmWithin     time.Duration
 }
 
 func parseConfig(name string, args []string, getenv func(string) string, stderr io.Writer) (config, error) {
@@ -74,12 +81,35 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	}
 	c.baseURL = getenv("GROUNDSWELL_BASE_URL")
 	c.secureCookies = getenv("GROUNDSWELL_SECURE_COOKIES") == "true"
+	c.smtp = mail.SMTPConfig{Host: getenv("GROUNDSWELL_SMTP_HOST"), Username: getenv("GROUNDSWELL_SMTP_USERNAME"),
+		Password: getenv("GROUNDSWELL_SMTP_PASSWORD"), From: getenv("GROUNDSWELL_SMTP_FROM"), TLS: getenv("GROUNDSWELL_SMTP_TLS")}
+	if v := getenv("GROUNDSWELL_SMTP_PORT"); v != "" {
+		port, err := strconv.Atoi(v)
+		if err != nil {
+			return c, fmt.Errorf("GROUNDSWELL_SMTP_PORT %q is not a port number", v)
+		}
+		c.smtp.Port = port
+	}
+	c.confirmWithin = followup.DefaultConfirmWithin
+	if v := getenv("GROUNDSWELL_CONFIRM_WITHIN"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return c, fmt.Errorf("GROUNDSWELL_CONFIRM_WITHIN %q is not a duration such as 168h", v)
+		}
+		c.confirmWithin = d
+	}
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.addr, "addr", c.addr, "address to listen on, HOST:PORT (env GROUNDSWELL_ADDR)")
 	fs.StringVar(&c.db, "db", c.db, "SQLite database file, or a postgres:// URL (env GROUNDSWELL_DB)")
 	fs.StringVar(&c.baseURL, "base-url", c.baseURL, "public address used in shared links (env GROUNDSWELL_BASE_URL)")
 	fs.BoolVar(&c.secureCookies, "secure-cookies", c.secureCookies, "mark the session cookie Secure (env GROUNDSWELL_SECURE_COOKIES)")
+	fs.StringVar(&c.smtp.Host, "smtp-host", c.smtp.Host, "SMTP server for email; none: emails go to the outbox page (env GROUNDSWELL_SMTP_HOST)")
+	fs.IntVar(&c.smtp.Port, "smtp-port", c.smtp.Port, "SMTP port; default 587, or 465 with --smtp-tls=tls (env GROUNDSWELL_SMTP_PORT)")
+	fs.StringVar(&c.smtp.Username, "smtp-username", c.smtp.Username, "SMTP user name; the password is read from GROUNDSWELL_SMTP_PASSWORD only (env GROUNDSWELL_SMTP_USERNAME)")
+	fs.StringVar(&c.smtp.From, "smtp-from", c.smtp.From, `sender, such as "Groundswell <noreply@example.org>" (env GROUNDSWELL_SMTP_FROM)`)
+	fs.StringVar(&c.smtp.TLS, "smtp-tls", c.smtp.TLS, "starttls (default), tls or none (env GROUNDSWELL_SMTP_TLS)")
+	fs.DurationVar(&c.confirmWithin, "confirm-within", c.confirmWithin, "how long a pledge's confirmation link works (env GROUNDSWELL_CONFIRM_WITHIN)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -118,6 +148,15 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
 	}
+	baseURL := cfg.baseURL
+	if baseURL == "" {
+		baseURL = "http://" + ln.Addr().String()
+	}
+	stopBackground, err := startBackground(ctx, st, cfg, baseURL, logger, stdout)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	srv := &http.Server{
 		Handler:           app,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -142,7 +181,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("shut down: %w", err)
 	}
-	return nil
+	return stopBackground(shutdownCtx)
 }
 
 // loadDemoData loads the demo once: a second run finds it there and leaves it.

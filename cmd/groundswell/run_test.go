@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -48,15 +49,20 @@ func start(t *testing.T, args []string, getenv func(string) string) (string, fun
 		t.Fatalf("the server did not start: %v", <-done)
 	}
 	go io.Copy(io.Discard, out)
+	// stop may be called more than once (directly and deferred); the
+	// program stops once and every call returns what run returned.
+	var once sync.Once
+	var runErr error
 	return addr, func() error {
-		cancel()
-		select {
-		case err := <-done:
-			return err
-		case <-time.After(30 * time.Second):
-			t.Fatal("the server did not shut down")
-			return nil
-		}
+		once.Do(func() {
+			cancel()
+			select {
+			case runErr = <-done:
+			case <-time.After(30 * time.Second):
+				t.Error("the server did not shut down")
+			}
+		})
+		return runErr
 	}
 }
 

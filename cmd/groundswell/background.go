@@ -1,0 +1,54 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+
+	gs "github.com/groundswell-health/groundswell"
+	"github.com/groundswell-health/groundswell/followup"
+	"github.com/groundswell-health/groundswell/jobs"
+	"github.com/groundswell-health/groundswell/mail"
+	"github.com/groundswell-health/groundswell/store"
+)
+
+// startBackground starts the job queue and the follow-up it runs, and hooks
+// new pledges to it. It returns the function that stops it gracefully.
+func startBackground(ctx context.Context, st *store.Store, cfg config, baseURL string, logger *slog.Logger, stdout io.Writer) (func(context.Context) error, error) {
+	var sender mail.Sender
+	if cfg.smtp.Host != "" {
+		s, err := mail.NewSMTP(cfg.smtp)
+		if err != nil {
+			return nil, fmt.Errorf("email settings: %w", err)
+		}
+		sender = s
+		fmt.Fprintf(stdout, "Sending email through %s\n", cfg.smtp.Host)
+	} else {
+		fmt.Fprintln(stdout, "No SMTP server set: emails are kept in the outbox (Manage campaigns → Outbox)")
+	}
+	if err := jobs.Migrate(ctx, st.WriteDB(), st.Dialect()); err != nil {
+		return nil, err
+	}
+	fu := followup.New(st, sender, followup.Config{BaseURL: baseURL, ConfirmWithin: cfg.confirmWithin, Logger: logger})
+	q, err := jobs.New(st.WriteDB(), st.Dialect(), jobs.Config{Kinds: fu.Kinds(), Logger: logger})
+	if err != nil {
+		return nil, err
+	}
+	// The confirmation email is enqueued in the pledge's own transaction:
+	// no pledge without its email, no email for a pledge rolled back.
+	st.AfterPledge = func(ctx context.Context, tx *sql.Tx, c gs.Commitment) error {
+		return q.InsertTx(ctx, tx, followup.SendConfirmation{CommitmentID: c.ID}, nil)
+	}
+	if err := q.Start(ctx); err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context) error {
+		if err := q.Stop(ctx); err != nil {
+			return errors.Join(errors.New("stop background jobs"), err)
+		}
+		return nil
+	}, nil
+}

@@ -1,0 +1,146 @@
+// Package followup follows up commitments by email: for now, the
+// confirmation that makes a pledge count (double opt-in). Its work runs as
+// background jobs (package jobs), declared in Kinds, so that an email is
+// sent, retried while the mail server is down, and never lost on restart.
+//
+// With no SMTP server configured, emails are composed as usual and kept in
+// the database's outbox, which organisers read in the web UI, so a demo or a
+// trial runs with no mail server at all.
+package followup
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	gs "github.com/groundswell-health/groundswell"
+	"github.com/groundswell-health/groundswell/jobs"
+	"github.com/groundswell-health/groundswell/mail"
+	"github.com/groundswell-health/groundswell/store"
+)
+
+// DefaultConfirmWithin is how long a confirmation link works.
+const DefaultConfirmWithin = 7 * 24 * time.Hour
+
+// Config configures the follow-up.
+type Config struct {
+	// BaseURL is the public address links in emails point to, such as
+	// https://groundswell.example.org.
+	BaseURL string
+	// ConfirmWithin is how long a confirmation link works; default
+	// DefaultConfirmWithin.
+	ConfirmWithin time.Duration
+	// Retry, when set, replaces River's backoff between attempts to send
+	// (tests make it short).
+	Retry func(attempt int) time.Duration
+	Logger *slog.Logger
+}
+
+// Followup composes and sends the follow-up emails.
+type Followup struct {
+	store  *store.Store
+	sender mail.Sender // nil: keep emails in the outbox only
+	cfg    Config
+}
+
+// New returns the follow-up. sender may be nil: emails then go to the
+// outbox only.
+func New(st *store.Store, sender mail.Sender, cfg Config) *Followup {
+	if cfg.ConfirmWithin == 0 {
+		cfg.ConfirmWithin = DefaultConfirmWithin
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	return &Followup{store: st, sender: sender, cfg: cfg}
+}
+
+// Kinds is the table of the follow-up's background jobs.
+func (f *Followup) Kinds() []jobs.Kind {
+	return []jobs.Kind{
+		jobs.Define[SendConfirmation](&confirmationWorker{f: f}, jobs.Options{MaxAttempts: 20}),
+	}
+}
+
+// SendConfirmation is the job that emails a new pledge's owner the link that
+// confirms it.
+type SendConfirmation struct {
+	CommitmentID int64 `json:"commitment_id"`
+}
+
+// Kind names the job in the queue.
+func (SendConfirmation) Kind() string { return "send_confirmation" }
+
+type confirmationWorker struct {
+	river.WorkerDefaults[SendConfirmation]
+	f *Followup
+}
+
+func (w *confirmationWorker) NextRetry(job *river.Job[SendConfirmation]) time.Time {
+	if w.f.cfg.Retry != nil {
+		return time.Now().Add(w.f.cfg.Retry(job.Attempt))
+	}
+	return time.Time{} // River's default backoff
+}
+
+func (w *confirmationWorker) Work(ctx context.Context, job *river.Job[SendConfirmation]) error {
+	return w.f.sendConfirmation(ctx, job.Args.CommitmentID)
+}
+
+// sendConfirmation emails a fresh confirmation link for a pledge. A pledge
+// already confirmed gets nothing (the job may run twice: delivery is at
+// least once). A message the mail server refuses for good is not retried.
+func (f *Followup) sendConfirmation(ctx context.Context, commitmentID int64) error {
+	rc, err := f.store.ReceiptByCommitment(ctx, commitmentID)
+	if gs.ErrorCode(err) == gs.ENOTFOUND {
+		return river.JobCancel(err) // the pledge is gone: nothing to confirm
+	} else if err != nil {
+		return err
+	}
+	if rc.Commitment.Confirmed() {
+		return nil
+	}
+	token, err := f.store.IssueToken(ctx, gs.TokenConfirm, commitmentID, rc.Person.Email, f.cfg.ConfirmWithin)
+	if err != nil {
+		return err
+	}
+	msg, err := confirmationMessage(rc, f.cfg.BaseURL+"/confirm/"+token, f.cfg.ConfirmWithin)
+	if err != nil {
+		return river.JobCancel(fmt.Errorf("compose confirmation: %w", err))
+	}
+	return f.deliver(ctx, "confirmation", commitmentID, msg)
+}
+
+// deliver sends msg, or keeps it in the outbox when no sender is configured,
+// and records it either way.
+func (f *Followup) deliver(ctx context.Context, kind string, commitmentID int64, msg mail.Message) error {
+	status := "outbox"
+	if f.sender != nil {
+		if err := f.sender.Send(ctx, msg); err != nil {
+			if mail.IsPermanent(err) {
+				return river.JobCancel(err)
+			}
+			return err // River tries again later
+		}
+		status = "sent"
+	}
+	rec := gs.OutboxMessage{Kind: kind, ToEmail: msg.To, ToName: msg.ToName, Subject: msg.Subject,
+		Text: msg.Text, HTML: msg.HTML, Status: status, CommitmentID: commitmentID}
+	if err := f.store.RecordMessage(ctx, &rec); err != nil {
+		if status == "sent" {
+			// The email went; failing the job now would send it twice.
+			f.cfg.Logger.ErrorContext(ctx, "email sent but not recorded", "kind", kind, "err", err)
+			return nil
+		}
+		return err
+	}
+	return nil
+}
+
+var errNoBaseURL = errors.New("no base URL for links in emails")
