@@ -37,7 +37,7 @@ type Config struct {
 	ConfirmWithin time.Duration
 	// Retry, when set, replaces River's backoff between attempts to send
 	// (tests make it short).
-	Retry func(attempt int) time.Duration
+	Retry  func(attempt int) time.Duration
 	Logger *slog.Logger
 }
 

@@ -13,9 +13,9 @@ import (
 	"time"
 
 	gs "github.com/groundswell-health/groundswell"
+	"github.com/groundswell-health/groundswell/demo"
 	"github.com/groundswell-health/groundswell/followup"
 	"github.com/groundswell-health/groundswell/mail"
-	"github.com/groundswell-health/groundswell/demo"
 	"github.com/groundswell-health/groundswell/store"
 	"github.com/groundswell-health/groundswell/web"
 )
