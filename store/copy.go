@@ -40,12 +40,13 @@ var copyTables = []string{
 	"people",
 	"commitments",
 	"relationships",
+	"users",
+	"sessions",
+	"group_leads",
 	"tokens",
 	"messages",
 	"indicators",
 	"observations",
-	"users",
-	"sessions",
 }
 
 // CopyTables returns the tables Copy copies, in the order it copies them.

@@ -34,7 +34,11 @@ func (s *Server) renderGroupForm(w http.ResponseWriter, r *http.Request, status 
 	if g.ID != 0 {
 		title = "Edit " + g.Name
 	}
-	s.render(w, r, status, "group_form", page{Title: title, Form: f, D: map[string]any{"Campaign": c, "Group": g}})
+	back := campaignAdminURL(c.ID, "#groups")
+	if g.ID != 0 {
+		back = groupHome(r, c.ID, g.ID)
+	}
+	s.render(w, r, status, "group_form", page{Title: title, Form: f, D: map[string]any{"Campaign": c, "Group": g, "Back": back}})
 }
 
 func (s *Server) groupNew(w http.ResponseWriter, r *http.Request) {
@@ -59,7 +63,7 @@ func (s *Server) groupCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	g := gs.Group{CampaignID: c.ID}
 	groupFromForm(f, &g)
-	if s.saved(w, r, f, func() error { return s.store.CreateGroup(r.Context(), &g) }, g.Validate, func() string { return campaignAdminURL(c.ID, "#group-"+strconv.FormatInt(g.ID, 10)) }) {
+	if s.saved(w, r, f, func() error { return s.store.CreateGroup(r.Context(), &g) }, g.Validate, func() string { return groupHome(r, c.ID, g.ID) }) {
 		return
 	}
 	s.renderGroupForm(w, r, http.StatusUnprocessableEntity, c, gs.Group{}, f)
@@ -101,7 +105,12 @@ func (s *Server) groupUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	stored := g
 	groupFromForm(f, &g)
-	if s.saved(w, r, f, func() error { return s.store.UpdateGroup(r.Context(), &g) }, g.Validate, func() string { return campaignAdminURL(c.ID, "#group-"+strconv.FormatInt(g.ID, 10)) }) {
+	if a := currentAccess(r); !a.Organiser() {
+		// A lead owns the group's goal, not its name or address, which
+		// are the campaign's.
+		g.Name, g.Slug = stored.Name, stored.Slug
+	}
+	if s.saved(w, r, f, func() error { return s.store.UpdateGroup(r.Context(), &g) }, g.Validate, func() string { return groupHome(r, c.ID, g.ID) }) {
 		return
 	}
 	s.renderGroupForm(w, r, http.StatusUnprocessableEntity, c, stored, f)
@@ -136,7 +145,8 @@ func (s *Server) renderActionForm(w http.ResponseWriter, r *http.Request, status
 	if a.ID != 0 {
 		title = "Edit action"
 	}
-	s.render(w, r, status, "action_form", page{Title: title, Form: f, D: map[string]any{"Campaign": c, "Group": g, "Action": a}})
+	s.render(w, r, status, "action_form", page{Title: title, Form: f, D: map[string]any{"Campaign": c, "Group": g, "Action": a,
+		"Back": groupHome(r, c.ID, g.ID)}})
 }
 
 func (s *Server) actionNew(w http.ResponseWriter, r *http.Request) {
@@ -161,7 +171,7 @@ func (s *Server) actionCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	a := gs.Action{GroupID: g.ID}
 	actionFromForm(f, &a)
-	if s.saved(w, r, f, func() error { return s.store.CreateAction(r.Context(), &a) }, a.Validate, func() string { return campaignAdminURL(c.ID, "#group-"+strconv.FormatInt(g.ID, 10)) }) {
+	if s.saved(w, r, f, func() error { return s.store.CreateAction(r.Context(), &a) }, a.Validate, func() string { return groupHome(r, c.ID, g.ID) }) {
 		return
 	}
 	s.renderActionForm(w, r, http.StatusUnprocessableEntity, c, g, gs.Action{}, f)
@@ -206,7 +216,7 @@ func (s *Server) actionUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	stored := a
 	actionFromForm(f, &a)
-	if s.saved(w, r, f, func() error { return s.store.UpdateAction(r.Context(), &a) }, a.Validate, func() string { return campaignAdminURL(c.ID, "#group-"+strconv.FormatInt(g.ID, 10)) }) {
+	if s.saved(w, r, f, func() error { return s.store.UpdateAction(r.Context(), &a) }, a.Validate, func() string { return groupHome(r, c.ID, g.ID) }) {
 		return
 	}
 	s.renderActionForm(w, r, http.StatusUnprocessableEntity, c, g, stored, f)

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -17,14 +16,12 @@ import (
 
 const sessionCookie = "groundswell_session"
 
-type ctxKey int
-
-const userKey ctxKey = 1
-
 // currentUser returns the signed-in user of the request, or nil.
 func currentUser(r *http.Request) *gs.User {
-	u, _ := r.Context().Value(userKey).(*gs.User)
-	return u
+	if a := currentAccess(r); a != nil {
+		return &a.User
+	}
+	return nil
 }
 
 // middleware wraps the routes: panics become 500 pages, every response gets
@@ -96,23 +93,12 @@ func (s *Server) withUser(h http.Handler) http.Handler {
 			h.ServeHTTP(w, r) // expired or unknown: carry on signed out
 			return
 		}
-		h.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), userKey, &u)))
-	})
-}
-
-// organiser lets only signed-in organisers through; others are sent to sign in.
-func (s *Server) organiser(h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		u := currentUser(r)
-		switch {
-		case u == nil:
-			s.fail(w, r, gs.Errorf(gs.EUNAUTHORIZED, "Sign in to continue"))
-		case u.Role != gs.RoleOrganiser:
-			s.fail(w, r, gs.Errorf(gs.EFORBIDDEN, "Only organisers can do this."))
-		default:
-			w.Header().Set("Cache-Control", "no-store")
-			h.ServeHTTP(w, r)
+		a, err := s.store.Access(r.Context(), u)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
 		}
+		h.ServeHTTP(w, r.WithContext(withAccess(r.Context(), &a)))
 	})
 }
 

@@ -28,6 +28,16 @@ type Options struct {
 	SessionTTL time.Duration
 	// PasswordCost is bcrypt's cost; tests lower it to stay fast.
 	PasswordCost int
+	// Mailer sends the emails pages ask for (sign-in links, invitations to
+	// lead a group). Without one, those pages say email is unavailable.
+	Mailer Mailer
+}
+
+// Mailer enqueues emails for the web pages; followup.Mailer is the real one.
+type Mailer interface {
+	// SendSignInLink emails a user a one-time sign-in link; with a group,
+	// an invitation to lead it.
+	SendSignInLink(ctx context.Context, userID, groupID int64) error
 }
 
 // Server serves the web UI.
@@ -39,6 +49,8 @@ type Server struct {
 	handler http.Handler
 	// onRender, when set (by tests), is told the name of each page rendered.
 	onRender func(name string)
+	// table lists every route and its rule, for TestRouteAccess.
+	table []routeRule
 }
 
 // New returns the web app.
@@ -63,60 +75,71 @@ func New(opts Options) (*Server, error) {
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
-// routes is the one route table of the web UI. Every route that changes
-// data is a POST and, apart from the public pledge form, sits behind
-// s.organiser, which requires a signed-in organiser.
+// routes is the one route table of the web UI. Every route names the rule
+// that guards it (authz.go); every route that changes data is a POST.
 func (s *Server) routes() *http.ServeMux {
 	mux := http.NewServeMux()
-	mux.Handle("GET /static/", staticHandler())
-	mux.HandleFunc("GET /healthz", s.healthz)
+	h := func(pattern string, rl rule, fn http.HandlerFunc) { s.handle(mux, pattern, rl, fn) }
+	s.handle(mux, "GET /static/", anyone, staticHandler())
+	h("GET /healthz", anyone, s.healthz)
 
-	mux.HandleFunc("GET /{$}", s.home)
-	mux.HandleFunc("GET /campaigns/{slug}", s.campaignPage)
-	mux.HandleFunc("GET /campaigns/{slug}/groups/{group}", s.groupPage)
-	mux.HandleFunc("GET /campaigns/{slug}/indicators/{indicator}", s.indicatorPage)
-	mux.HandleFunc("GET /campaigns/{slug}/join/{code}", s.invitePage)
-	mux.HandleFunc("GET /campaigns/{slug}/actions/{action}/pledge", s.pledgeForm)
-	mux.HandleFunc("POST /campaigns/{slug}/actions/{action}/pledge", s.pledgeSubmit)
-	mux.HandleFunc("GET /pledges/{receipt}", s.pledgeReceipt)
-	mux.HandleFunc("GET /confirm/{token}", s.confirmForm)
-	mux.HandleFunc("POST /confirm/{token}", s.confirmSubmit)
+	h("GET /{$}", anyone, s.home)
+	h("GET /campaigns/{slug}", anyone, s.campaignPage)
+	h("GET /campaigns/{slug}/groups/{group}", anyone, s.groupPage)
+	h("GET /campaigns/{slug}/indicators/{indicator}", anyone, s.indicatorPage)
+	h("GET /campaigns/{slug}/join/{code}", anyone, s.invitePage)
+	h("GET /campaigns/{slug}/actions/{action}/pledge", anyone, s.pledgeForm)
+	h("POST /campaigns/{slug}/actions/{action}/pledge", anyone, s.pledgeSubmit)
+	h("GET /pledges/{receipt}", anyone, s.pledgeReceipt)
+	h("GET /confirm/{token}", anyone, s.confirmForm)
+	h("POST /confirm/{token}", anyone, s.confirmSubmit)
 
-	mux.HandleFunc("GET /signin", s.signinForm)
-	mux.HandleFunc("POST /signin", s.signinSubmit)
-	mux.HandleFunc("POST /signout", s.signout)
-	mux.HandleFunc("GET /setup", s.setupForm)
-	mux.HandleFunc("POST /setup", s.setupSubmit)
+	h("GET /signin", anyone, s.signinForm)
+	h("POST /signin", anyone, s.signinSubmit)
+	h("GET /signin/email", anyone, s.signinEmailForm)
+	h("POST /signin/email", anyone, s.signinEmailSubmit)
+	h("GET /signin/link/{token}", anyone, s.signinLinkForm)
+	h("POST /signin/link/{token}", anyone, s.signinLinkSubmit)
+	h("POST /signout", anyone, s.signout)
+	h("GET /setup", anyone, s.setupForm)
+	h("POST /setup", anyone, s.setupSubmit)
 
-	org := func(h http.HandlerFunc) http.Handler { return s.organiser(h) }
-	mux.Handle("GET /admin", org(s.adminHome))
-	mux.Handle("GET /admin/campaigns/new", org(s.campaignNew))
-	mux.Handle("POST /admin/campaigns/new", org(s.campaignCreate))
-	mux.Handle("GET /admin/campaigns/{id}", org(s.campaignAdmin))
-	mux.Handle("GET /admin/campaigns/{id}/edit", org(s.campaignEdit))
-	mux.Handle("POST /admin/campaigns/{id}/edit", org(s.campaignUpdate))
-	mux.Handle("GET /admin/campaigns/{id}/groups/new", org(s.groupNew))
-	mux.Handle("POST /admin/campaigns/{id}/groups/new", org(s.groupCreate))
-	mux.Handle("GET /admin/groups/{id}/edit", org(s.groupEdit))
-	mux.Handle("POST /admin/groups/{id}/edit", org(s.groupUpdate))
-	mux.Handle("GET /admin/groups/{id}/actions/new", org(s.actionNew))
-	mux.Handle("POST /admin/groups/{id}/actions/new", org(s.actionCreate))
-	mux.Handle("GET /admin/actions/{id}/edit", org(s.actionEdit))
-	mux.Handle("POST /admin/actions/{id}/edit", org(s.actionUpdate))
-	mux.Handle("GET /admin/campaigns/{id}/milestones/new", org(s.milestoneNew))
-	mux.Handle("POST /admin/campaigns/{id}/milestones/new", org(s.milestoneCreate))
-	mux.Handle("GET /admin/milestones/{id}/edit", org(s.milestoneEdit))
-	mux.Handle("POST /admin/milestones/{id}/edit", org(s.milestoneUpdate))
-	mux.Handle("POST /admin/milestones/{id}/delete", org(s.milestoneDelete))
-	mux.Handle("GET /admin/campaigns/{id}/alliance/new", org(s.allianceNew))
-	mux.Handle("POST /admin/campaigns/{id}/alliance/new", org(s.allianceAdd))
-	mux.Handle("POST /admin/campaigns/{id}/alliance/{org}/remove", org(s.allianceRemove))
-	mux.Handle("GET /admin/outbox", org(s.outbox))
-	mux.Handle("GET /admin/organisations", org(s.organisationList))
-	mux.Handle("GET /admin/organisations/new", org(s.organisationNew))
-	mux.Handle("POST /admin/organisations/new", org(s.organisationCreate))
-	mux.Handle("GET /admin/organisations/{id}/edit", org(s.organisationEdit))
-	mux.Handle("POST /admin/organisations/{id}/edit", org(s.organisationUpdate))
+	// Participants and leads, signed in by emailed link.
+	h("GET /me", signedIn, s.mePage)
+	h("POST /me/commitments/{id}", signedIn, s.meCommitmentStatus)
+	h("GET /lead/groups/{id}", leadOfGroup, s.leadGroupPage)
+	h("GET /admin/groups/{id}/edit", leadOfGroup, s.groupEdit)
+	h("POST /admin/groups/{id}/edit", leadOfGroup, s.groupUpdate)
+	h("GET /admin/groups/{id}/actions/new", leadOfGroup, s.actionNew)
+	h("POST /admin/groups/{id}/actions/new", leadOfGroup, s.actionCreate)
+	h("GET /admin/groups/{id}/leads/new", leadOfGroup, s.leadNew)
+	h("POST /admin/groups/{id}/leads/new", leadOfGroup, s.leadAppoint)
+	h("GET /admin/actions/{id}/edit", leadOfAction, s.actionEdit)
+	h("POST /admin/actions/{id}/edit", leadOfAction, s.actionUpdate)
+
+	// The programme team.
+	h("GET /admin", organiserOnly, s.adminHome)
+	h("GET /admin/campaigns/new", organiserOnly, s.campaignNew)
+	h("POST /admin/campaigns/new", organiserOnly, s.campaignCreate)
+	h("GET /admin/campaigns/{id}", organiserOnly, s.campaignAdmin)
+	h("GET /admin/campaigns/{id}/edit", organiserOnly, s.campaignEdit)
+	h("POST /admin/campaigns/{id}/edit", organiserOnly, s.campaignUpdate)
+	h("GET /admin/campaigns/{id}/groups/new", organiserOnly, s.groupNew)
+	h("POST /admin/campaigns/{id}/groups/new", organiserOnly, s.groupCreate)
+	h("GET /admin/campaigns/{id}/milestones/new", organiserOnly, s.milestoneNew)
+	h("POST /admin/campaigns/{id}/milestones/new", organiserOnly, s.milestoneCreate)
+	h("GET /admin/milestones/{id}/edit", organiserOnly, s.milestoneEdit)
+	h("POST /admin/milestones/{id}/edit", organiserOnly, s.milestoneUpdate)
+	h("POST /admin/milestones/{id}/delete", organiserOnly, s.milestoneDelete)
+	h("GET /admin/campaigns/{id}/alliance/new", organiserOnly, s.allianceNew)
+	h("POST /admin/campaigns/{id}/alliance/new", organiserOnly, s.allianceAdd)
+	h("POST /admin/campaigns/{id}/alliance/{org}/remove", organiserOnly, s.allianceRemove)
+	h("GET /admin/outbox", organiserOnly, s.outbox)
+	h("GET /admin/organisations", organiserOnly, s.organisationList)
+	h("GET /admin/organisations/new", organiserOnly, s.organisationNew)
+	h("POST /admin/organisations/new", organiserOnly, s.organisationCreate)
+	h("GET /admin/organisations/{id}/edit", organiserOnly, s.organisationEdit)
+	h("POST /admin/organisations/{id}/edit", organiserOnly, s.organisationUpdate)
 
 	mux.HandleFunc("/", s.notFound)
 	return mux

@@ -3,17 +3,22 @@ package web_test
 import (
 	"context"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	gs "github.com/groundswell-health/groundswell"
+	"github.com/groundswell-health/groundswell/followup"
+	"github.com/groundswell-health/groundswell/jobs"
 	"github.com/groundswell-health/groundswell/store"
 	"github.com/groundswell-health/groundswell/store/storetest"
 	"github.com/groundswell-health/groundswell/web"
@@ -57,18 +62,30 @@ func flagRunAll() bool {
 }
 
 type harness struct {
-	t      *testing.T
-	st     *store.Store
-	f      storetest.Fixture
-	srv    *httptest.Server
-	client *http.Client
+	server  *web.Server
+	baseURL string
+	t       *testing.T
+	st      *store.Store
+	f       storetest.Fixture
+	srv     *httptest.Server
+	client  *http.Client
 }
 
-func newHarness(t *testing.T) *harness {
+func newHarness(t *testing.T) *harness { return newHarnessWith(t, false) }
+
+// newMailHarness is a harness whose pages can send email: through the real
+// job queue and follow-up, into the store's outbox (no SMTP server).
+func newMailHarness(t *testing.T) *harness { return newHarnessWith(t, true) }
+
+func newHarnessWith(t *testing.T, withMail bool) *harness {
 	t.Helper()
 	st := storetest.Open(t)
 	f := storetest.Seed(t, st)
-	s, err := web.New(web.Options{Store: st, PasswordCost: 4})
+	opts := web.Options{Store: st, PasswordCost: 4}
+	if withMail {
+		opts.Mailer = startMail(t, st)
+	}
+	s, err := web.New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,8 +99,63 @@ func newHarness(t *testing.T) *harness {
 	})
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
-	return &harness{t: t, st: st, f: f, srv: srv, client: newClient()}
+	h := &harness{t: t, st: st, f: f, srv: srv, client: newClient(), server: s}
+	h.baseURL = srv.URL
+	return h
 }
+
+// startMail runs the job queue with the follow-up's jobs on st, keeping
+// emails in the outbox, and returns the Mailer the pages use. Links in the
+// emails point at baseURL, set once the test server exists.
+func startMail(t *testing.T, st *store.Store) web.Mailer {
+	t.Helper()
+	ctx := context.Background()
+	if err := jobs.Migrate(ctx, st.WriteDB(), st.Dialect()); err != nil {
+		t.Fatal(err)
+	}
+	fu := followup.New(st, nil, followup.Config{BaseURL: "http://groundswell.test", Logger: quietLogger()})
+	q, err := jobs.New(st.WriteDB(), st.Dialect(), jobs.Config{Kinds: append(fu.Kinds(), fu.AccessKinds()...), Logger: quietLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := q.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := q.Stop(context.Background()); err != nil {
+			t.Error(err)
+		}
+	})
+	return followup.NewMailer(q)
+}
+
+func quietLogger() *slog.Logger {
+	return slog.New(slog.NewTextHandler(io.Discard, nil))
+}
+
+// waitForEmail waits for an email to an address in the outbox and returns
+// its first link, made relative to the test server.
+func (h *harness) waitForEmail(to, subjectPrefix string) (gs.OutboxMessage, string) {
+	h.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		msgs, err := h.st.Messages(context.Background(), 50)
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		for _, m := range msgs {
+			if m.ToEmail == to && strings.HasPrefix(m.Subject, subjectPrefix) {
+				link := emailLink.FindString(m.Text)
+				return m, strings.TrimPrefix(link, "http://groundswell.test")
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	h.t.Fatalf("no email %q to %s", subjectPrefix, to)
+	return gs.OutboxMessage{}, ""
+}
+
+var emailLink = regexp.MustCompile(`http://groundswell\.test/\S+`)
 
 func newClient() *http.Client {
 	jar, _ := cookiejar.New(nil)

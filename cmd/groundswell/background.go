@@ -16,13 +16,14 @@ import (
 )
 
 // startBackground starts the job queue and the follow-up it runs, and hooks
-// new pledges to it. It returns the function that stops it gracefully.
-func startBackground(ctx context.Context, st *store.Store, cfg config, baseURL string, logger *slog.Logger, stdout io.Writer) (func(context.Context) error, error) {
+// new pledges to it. It returns the mailer the web pages send through, and
+// the function that stops it all gracefully.
+func startBackground(ctx context.Context, st *store.Store, cfg config, baseURL string, logger *slog.Logger, stdout io.Writer) (*followup.Mailer, func(context.Context) error, error) {
 	var sender mail.Sender
 	if cfg.smtp.Host != "" {
 		s, err := mail.NewSMTP(cfg.smtp)
 		if err != nil {
-			return nil, fmt.Errorf("email settings: %w", err)
+			return nil, nil, fmt.Errorf("email settings: %w", err)
 		}
 		sender = s
 		fmt.Fprintf(stdout, "Sending email through %s\n", cfg.smtp.Host)
@@ -30,12 +31,12 @@ func startBackground(ctx context.Context, st *store.Store, cfg config, baseURL s
 		fmt.Fprintln(stdout, "No SMTP server set: emails are kept in the outbox (Manage campaigns → Outbox)")
 	}
 	if err := jobs.Migrate(ctx, st.WriteDB(), st.Dialect()); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	fu := followup.New(st, sender, followup.Config{BaseURL: baseURL, ConfirmWithin: cfg.confirmWithin, Logger: logger})
-	q, err := jobs.New(st.WriteDB(), st.Dialect(), jobs.Config{Kinds: fu.Kinds(), Logger: logger})
+	q, err := jobs.New(st.WriteDB(), st.Dialect(), jobs.Config{Kinds: append(fu.Kinds(), fu.AccessKinds()...), Logger: logger})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	// The confirmation email is enqueued in the pledge's own transaction:
 	// no pledge without its email, no email for a pledge rolled back.
@@ -43,9 +44,9 @@ func startBackground(ctx context.Context, st *store.Store, cfg config, baseURL s
 		return q.InsertTx(ctx, tx, followup.SendConfirmation{CommitmentID: c.ID}, nil)
 	}
 	if err := q.Start(ctx); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return func(ctx context.Context) error {
+	return followup.NewMailer(q), func(ctx context.Context) error {
 		if err := q.Stop(ctx); err != nil {
 			return errors.Join(errors.New("stop background jobs"), err)
 		}

@@ -140,10 +140,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			return err
 		}
 	}
-	app, err := web.New(web.Options{Store: st, Logger: logger, BaseURL: cfg.baseURL, SecureCookies: cfg.secureCookies})
-	if err != nil {
-		return err
-	}
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
@@ -152,10 +148,15 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if baseURL == "" {
 		baseURL = "http://" + ln.Addr().String()
 	}
-	stopBackground, err := startBackground(ctx, st, cfg, baseURL, logger, stdout)
+	mailer, stopBackground, err := startBackground(ctx, st, cfg, baseURL, logger, stdout)
 	if err != nil {
 		ln.Close()
 		return err
+	}
+	app, err := web.New(web.Options{Store: st, Logger: logger, BaseURL: cfg.baseURL, SecureCookies: cfg.secureCookies, Mailer: mailer})
+	if err != nil {
+		ln.Close()
+		return errors.Join(err, stopBackground(ctx))
 	}
 	srv := &http.Server{
 		Handler:           app,

@@ -1,0 +1,182 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	gs "github.com/groundswell-health/groundswell"
+)
+
+// Access returns what a user may do.
+func (s *Store) Access(ctx context.Context, u gs.User) (gs.Access, error) {
+	a := gs.Access{User: u, Leads: map[int64]bool{}}
+	err := s.readTx(ctx, func(tx *tx) error {
+		rows, err := tx.query(ctx, `SELECT group_id FROM group_leads WHERE user_id = ?`, u.ID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			a.Leads[id] = true
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return a, fmt.Errorf("access of user %d: %w", u.ID, err)
+	}
+	return a, nil
+}
+
+// ensureMember finds the user with an email, or creates a member (who signs
+// in by link only) with that email and name.
+func ensureMember(ctx context.Context, tx *tx, email, name string) (gs.User, error) {
+	var u gs.User
+	err := scanUser(tx.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE email = ?`, email), &u)
+	if err == nil {
+		return u, nil
+	} else if !errors.Is(err, sql.ErrNoRows) {
+		return u, err
+	}
+	u = gs.User{Email: email, Name: name, Role: gs.RoleMember, CreatedAt: tx.now}
+	u.ID, err = tx.insertID(ctx, `INSERT INTO users (email, name, role, password_hash, created_at) VALUES (?, ?, ?, '', ?)`,
+		u.Email, u.Name, u.Role, ms(u.CreatedAt))
+	return u, err
+}
+
+// AppointLead makes the person with the email a lead of the group, creating
+// their user if needed, and returns the user.
+func (s *Store) AppointLead(ctx context.Context, in gs.AppointLeadInput) (gs.User, error) {
+	if err := in.Validate(); err != nil {
+		return gs.User{}, err
+	}
+	var u gs.User
+	err := s.writeTx(ctx, func(tx *tx) error {
+		if !exists(ctx, tx, `SELECT 1 FROM stakeholder_groups WHERE id = ?`, in.GroupID) {
+			return gs.Errorf(gs.ENOTFOUND, "group not found")
+		}
+		var err error
+		if u, err = ensureMember(ctx, tx, in.Email, in.Name); err != nil {
+			return fmt.Errorf("find or add user: %w", err)
+		}
+		_, err = tx.exec(ctx, `INSERT INTO group_leads (group_id, user_id, invited_by, created_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT (group_id, user_id) DO NOTHING`, in.GroupID, u.ID, nullID(in.InvitedBy), ms(tx.now))
+		return err
+	})
+	return u, err
+}
+
+// GroupLeads lists the users who lead a group.
+func (s *Store) GroupLeads(ctx context.Context, groupID int64) ([]gs.User, error) {
+	var out []gs.User
+	err := s.readTx(ctx, func(tx *tx) error {
+		rows, err := tx.query(ctx, `SELECT u.id, u.email, u.name, u.role, u.password_hash, u.created_at
+			FROM group_leads l JOIN users u ON u.id = l.user_id WHERE l.group_id = ? ORDER BY u.name`, groupID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var u gs.User
+			if err := scanUser(rows, &u); err != nil {
+				return err
+			}
+			out = append(out, u)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("leads of group %d: %w", groupID, err)
+	}
+	return out, nil
+}
+
+// SignInUser returns the user who may sign in with an email by link: an
+// existing user, or a person who has pledged (who becomes a member user on
+// first sign-in). It is ENOTFOUND for an email Groundswell does not know.
+func (s *Store) SignInUser(ctx context.Context, email string) (gs.User, error) {
+	email = gs.NormalizeEmail(email)
+	var u gs.User
+	err := s.writeTx(ctx, func(tx *tx) error {
+		var name string
+		err := scanUser(tx.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE email = ?`, email), &u)
+		if err == nil {
+			return nil
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		err = tx.queryRow(ctx, `SELECT name FROM people WHERE email = ?`, email).Scan(&name)
+		if errors.Is(err, sql.ErrNoRows) {
+			return gs.Errorf(gs.ENOTFOUND, "no one with that email")
+		} else if err != nil {
+			return err
+		}
+		u, err = ensureMember(ctx, tx, email, name)
+		return err
+	})
+	return u, err
+}
+
+// IssueSignInToken makes a one-time sign-in link token for a user.
+func (s *Store) IssueSignInToken(ctx context.Context, userID int64, ttl time.Duration) (string, error) {
+	token := newToken()
+	err := s.writeTx(ctx, func(tx *tx) error {
+		_, err := tx.exec(ctx, `INSERT INTO tokens (token_hash, purpose, user_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
+			hashToken(token), gs.TokenSignIn, userID, ms(tx.now), ms(tx.now.Add(ttl)))
+		return err
+	})
+	if err != nil {
+		return "", fmt.Errorf("issue sign-in token: %w", err)
+	}
+	return token, nil
+}
+
+// SignInWithToken spends a sign-in link and starts a session, returning the
+// session token and the user. A used, expired or unknown link signs no one in.
+func (s *Store) SignInWithToken(ctx context.Context, token string, ttl time.Duration) (string, gs.User, error) {
+	session := newToken()
+	var u gs.User
+	err := s.writeTx(ctx, func(tx *tx) error {
+		var userID int64
+		var expires int64
+		var used sql.NullInt64
+		err := tx.queryRow(ctx, `SELECT user_id, expires_at, used_at FROM tokens WHERE token_hash = ? AND purpose = ?`,
+			hashToken(token), gs.TokenSignIn).Scan(scanID{&userID}, &expires, &used)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			return gs.Errorf(gs.ENOTFOUND, "This sign-in link is not recognised. Check you copied the whole link from the email")
+		case err != nil:
+			return err
+		case used.Valid:
+			return gs.Errorf(gs.ECONFLICT, "This sign-in link has already been used. Ask for a new one")
+		case expires <= ms(tx.now):
+			return gs.Errorf(gs.ECONFLICT, "This sign-in link has expired. Ask for a new one")
+		}
+		if _, err := tx.exec(ctx, `UPDATE tokens SET used_at = ? WHERE token_hash = ?`, ms(tx.now), hashToken(token)); err != nil {
+			return err
+		}
+		if err := scanUser(tx.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, userID), &u); err != nil {
+			return notFound(err, "user")
+		}
+		_, err = tx.exec(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
+			hashToken(session), u.ID, ms(tx.now), ms(tx.now.Add(ttl)))
+		return err
+	})
+	if err != nil {
+		return "", u, err
+	}
+	return session, u, nil
+}
+
+// UserByID returns a user.
+func (s *Store) UserByID(ctx context.Context, id int64) (gs.User, error) {
+	var u gs.User
+	err := scanUser(s.read.QueryRowContext(ctx, s.d.bind(`SELECT `+userColumns+` FROM users WHERE id = ?`), id), &u)
+	return u, notFound(err, "user")
+}

@@ -1,0 +1,200 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	gs "github.com/groundswell-health/groundswell"
+)
+
+// routeRules is who may use each route. A route added to the router but not
+// here fails TestRouteAccess: every new route must say who may use it.
+var routeRules = map[string]string{
+	"GET /static/":                         "anyone",
+	"GET /healthz":                         "anyone",
+	"GET /{$}":                             "anyone",
+	"GET /campaigns/{slug}":                "anyone",
+	"GET /campaigns/{slug}/groups/{group}": "anyone",
+	"GET /campaigns/{slug}/indicators/{indicator}":     "anyone",
+	"GET /campaigns/{slug}/join/{code}":                "anyone",
+	"GET /campaigns/{slug}/actions/{action}/pledge":    "anyone",
+	"POST /campaigns/{slug}/actions/{action}/pledge":   "anyone",
+	"GET /pledges/{receipt}":                           "anyone",
+	"GET /confirm/{token}":                             "anyone",
+	"POST /confirm/{token}":                            "anyone",
+	"GET /signin":                                      "anyone",
+	"POST /signin":                                     "anyone",
+	"GET /signin/email":                                "anyone",
+	"POST /signin/email":                               "anyone",
+	"GET /signin/link/{token}":                         "anyone",
+	"POST /signin/link/{token}":                        "anyone",
+	"POST /signout":                                    "anyone",
+	"GET /setup":                                       "anyone",
+	"POST /setup":                                      "anyone",
+	"GET /me":                                          "signed in",
+	"POST /me/commitments/{id}":                        "signed in",
+	"GET /lead/groups/{id}":                            "lead of the group",
+	"GET /admin/groups/{id}/edit":                      "lead of the group",
+	"POST /admin/groups/{id}/edit":                     "lead of the group",
+	"GET /admin/groups/{id}/actions/new":               "lead of the group",
+	"POST /admin/groups/{id}/actions/new":              "lead of the group",
+	"GET /admin/groups/{id}/leads/new":                 "lead of the group",
+	"POST /admin/groups/{id}/leads/new":                "lead of the group",
+	"GET /admin/actions/{id}/edit":                     "lead of the action's group",
+	"POST /admin/actions/{id}/edit":                    "lead of the action's group",
+	"GET /admin":                                       "organiser",
+	"GET /admin/campaigns/new":                         "organiser",
+	"POST /admin/campaigns/new":                        "organiser",
+	"GET /admin/campaigns/{id}":                        "organiser",
+	"GET /admin/campaigns/{id}/edit":                   "organiser",
+	"POST /admin/campaigns/{id}/edit":                  "organiser",
+	"GET /admin/campaigns/{id}/groups/new":             "organiser",
+	"POST /admin/campaigns/{id}/groups/new":            "organiser",
+	"GET /admin/campaigns/{id}/milestones/new":         "organiser",
+	"POST /admin/campaigns/{id}/milestones/new":        "organiser",
+	"GET /admin/milestones/{id}/edit":                  "organiser",
+	"POST /admin/milestones/{id}/edit":                 "organiser",
+	"POST /admin/milestones/{id}/delete":               "organiser",
+	"GET /admin/campaigns/{id}/alliance/new":           "organiser",
+	"POST /admin/campaigns/{id}/alliance/new":          "organiser",
+	"POST /admin/campaigns/{id}/alliance/{org}/remove": "organiser",
+	"GET /admin/outbox":                                "organiser",
+	"GET /admin/organisations":                         "organiser",
+	"GET /admin/organisations/new":                     "organiser",
+	"POST /admin/organisations/new":                    "organiser",
+	"GET /admin/organisations/{id}/edit":               "organiser",
+	"POST /admin/organisations/{id}/edit":              "organiser",
+}
+
+// allowedRoles is, for each rule, the roles it lets through.
+var allowedRoles = map[string][]string{
+	"anyone":                     {"anonymous", "participant", "lead", "other lead", "organiser"},
+	"signed in":                  {"participant", "lead", "other lead", "organiser"},
+	"lead of the group":          {"lead", "organiser"},
+	"lead of the action's group": {"lead", "organiser"},
+	"organiser":                  {"organiser"},
+}
+
+// TestRouteAccess walks every route as every role: anonymous, a participant,
+// the fixture group's lead, the lead of another group, and an organiser.
+// Authorisation is decided on the server, so each forbidden request must be
+// refused there, not merely have no button leading to it.
+func TestRouteAccess(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	f := h.f
+
+	// The cast.
+	res, err := h.st.Pledge(ctx, f.Pledge("pat@example.org"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	participant, err := h.st.SignInUser(ctx, "pat@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lead, err := h.st.AppointLead(ctx, gs.AppointLeadInput{GroupID: f.Group.ID, Email: "lee@example.org", Name: "Lee Lead"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := gs.Group{CampaignID: f.Campaign.ID, Name: "Carers", Goal: "Ask every time."}
+	if err := h.st.CreateGroup(ctx, &other); err != nil {
+		t.Fatal(err)
+	}
+	otherLead, err := h.st.AppointLead(ctx, gs.AppointLeadInput{GroupID: other.ID, Email: "olive@example.org", Name: "Olive Other"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	organiser := gs.User{Email: "org@example.org", Name: "Org", Role: gs.RoleOrganiser, PasswordHash: "x"}
+	if err := h.st.CreateUser(ctx, &organiser); err != nil {
+		t.Fatal(err)
+	}
+	m := gs.Milestone{CampaignID: f.Campaign.ID, Title: "Launch", On: gs.MustDate("2026-01-01")}
+	if err := h.st.CreateMilestone(ctx, &m); err != nil {
+		t.Fatal(err)
+	}
+	users := map[string]int64{"participant": participant.ID, "lead": lead.ID, "other lead": otherLead.ID, "organiser": organiser.ID}
+
+	id := func(n int64) string { return strconv.FormatInt(n, 10) }
+	concrete := func(pattern string) (method, path string) {
+		method, path, _ = strings.Cut(pattern, " ")
+		idFor := map[string]string{
+			"/admin/groups/": id(f.Group.ID), "/lead/groups/": id(f.Group.ID), "/admin/actions/": id(f.Actions[0].ID),
+			"/admin/campaigns/": id(f.Campaign.ID), "/admin/milestones/": id(m.ID), "/admin/organisations/": id(f.Org.ID),
+			"/me/commitments/": id(res.Commitment.ID),
+		}
+		for prefix, v := range idFor {
+			if strings.HasPrefix(path, prefix+"{id}") {
+				path = strings.Replace(path, "{id}", v, 1)
+			}
+		}
+		path = strings.NewReplacer("{slug}", f.Campaign.Slug, "{group}", f.Group.Slug, "{action}", id(f.Actions[0].ID),
+			"{indicator}", "none", "{code}", res.Person.ReferralCode, "{receipt}", res.Commitment.ReceiptToken,
+			"{token}", "not-a-token", "{org}", id(f.Org.ID), "{$}", "").Replace(path)
+		if path == "/static/" {
+			path = "/static/app.css"
+		}
+		return method, path
+	}
+
+	routes := h.server.Routes()
+	seen := map[string]bool{}
+	for _, r := range routes {
+		pattern, rule := r[0], r[1]
+		seen[pattern] = true
+		want, ok := routeRules[pattern]
+		if !ok {
+			t.Errorf("route %q has no entry in routeRules: say who may use it", pattern)
+			continue
+		}
+		if want != rule {
+			t.Errorf("route %q is guarded by %q, want %q", pattern, rule, want)
+			continue
+		}
+		method, path := concrete(pattern)
+		for _, role := range []string{"anonymous", "participant", "lead", "other lead", "organiser"} {
+			c := newClient()
+			if uid, ok := users[role]; ok {
+				token, err := h.st.CreateSession(ctx, uid, time.Hour)
+				if err != nil {
+					t.Fatal(err)
+				}
+				u, _ := url.Parse(h.srv.URL)
+				c.Jar.SetCookies(u, []*http.Cookie{{Name: "groundswell_session", Value: token}})
+			}
+			var form url.Values
+			if method == "POST" {
+				form = url.Values{}
+			}
+			got := h.do(c, method, path, form)
+			refused := got.status == http.StatusForbidden || got.status == http.StatusUnauthorized ||
+				(got.status == http.StatusSeeOther && strings.HasPrefix(got.location, "/signin?"))
+			allowed := contains(allowedRoles[rule], role)
+			switch {
+			case allowed && refused:
+				t.Errorf("%s %s as %s: refused (%d to %q), want allowed", method, path, role, got.status, got.location)
+			case !allowed && !refused:
+				t.Errorf("%s %s as %s: %d, want refused", method, path, role, got.status)
+			}
+		}
+	}
+	for pattern := range routeRules {
+		if !seen[pattern] {
+			t.Errorf("routeRules names %q, which is not a route", pattern)
+		}
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,48 @@
+package web
+
+import (
+	"net/http"
+
+	gs "github.com/groundswell-health/groundswell"
+)
+
+// mePage shows a signed-in person their own pledges and the groups they lead.
+func (s *Server) mePage(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	a := currentAccess(r)
+	mine, err := s.store.OwnCommitments(ctx, a.User.Email)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var leads []gs.Group
+	for id := range a.Leads {
+		g, err := s.store.GroupByID(ctx, id)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		leads = append(leads, g)
+	}
+	s.render(w, r, http.StatusOK, "me", page{Title: "Your pledges", D: map[string]any{"Commitments": mine, "Leads": leads}})
+}
+
+// meCommitmentStatus records what happened to one of the person's own
+// pledges. Someone else's pledge is not found.
+func (s *Server) meCommitmentStatus(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	f, err := parseForm(w, r, "status")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.store.SetOwnStatus(r.Context(), currentUser(r).Email, id, f.Get("status")); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/me", http.StatusSeeOther)
+}

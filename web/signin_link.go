@@ -1,0 +1,70 @@
+package web
+
+import (
+	"net/http"
+
+	gs "github.com/groundswell-health/groundswell"
+)
+
+// Sign-in by emailed link, for group leads and participants (and organisers
+// who prefer it). The answer is the same whether or not the email is known,
+// so the form tells no stranger who has pledged.
+func (s *Server) signinEmailForm(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, "signin_email", page{Title: "Get a sign-in link", Form: newForm("email")})
+}
+
+func (s *Server) signinEmailSubmit(w http.ResponseWriter, r *http.Request) {
+	f, err := parseForm(w, r, "email")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	errs := gs.FieldErrors{}
+	in := gs.NewUserInput{Email: f.Get("email")}
+	if verr := in.Validate(); gs.ErrorFields(verr)["email"] != "" {
+		errs.Add("email", gs.ErrorFields(verr)["email"])
+	}
+	if len(errs) > 0 {
+		f.Fail(errs.Err())
+		s.render(w, r, http.StatusUnprocessableEntity, "signin_email", page{Title: "Get a sign-in link", Form: f})
+		return
+	}
+	if s.opts.Mailer == nil {
+		s.fail(w, r, gs.Errorf(gs.ECONFLICT, "Sign-in links cannot be sent from this installation. Ask an organiser."))
+		return
+	}
+	u, err := s.store.SignInUser(r.Context(), in.Email)
+	switch gs.ErrorCode(err) {
+	case "":
+		if err := s.opts.Mailer.SendSignInLink(r.Context(), u.ID, 0); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	case gs.ENOTFOUND:
+		// Say the same as for a known email.
+	default:
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "signin_sent", page{Title: "Check your email"})
+}
+
+// The link's page asks for a button press: mail scanners follow links.
+func (s *Server) signinLinkForm(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	s.render(w, r, http.StatusOK, "signin_link", page{Title: "Sign in", D: map[string]any{"Token": r.PathValue("token")}})
+}
+
+func (s *Server) signinLinkSubmit(w http.ResponseWriter, r *http.Request) {
+	token, u, err := s.store.SignInWithToken(r.Context(), r.PathValue("token"), s.opts.SessionTTL)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.setSessionCookie(w, token, s.opts.SessionTTL)
+	next := "/me"
+	if u.Role == gs.RoleOrganiser {
+		next = "/admin"
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
