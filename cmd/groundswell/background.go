@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 
 	gs "github.com/groundswell-health/groundswell"
 	"github.com/groundswell-health/groundswell/followup"
@@ -34,7 +35,7 @@ func startBackground(ctx context.Context, st *store.Store, cfg config, baseURL s
 		return nil, nil, err
 	}
 	fu := followup.New(st, sender, followup.Config{BaseURL: baseURL, ConfirmWithin: cfg.confirmWithin, Logger: logger})
-	q, err := jobs.New(st.WriteDB(), st.Dialect(), jobs.Config{Kinds: append(fu.Kinds(), fu.AccessKinds()...), Logger: logger})
+	q, err := jobs.New(st.WriteDB(), st.Dialect(), jobs.Config{Kinds: slices.Concat(fu.Kinds(), fu.AccessKinds(), fu.MaintenanceKinds()), Logger: logger})
 	if err != nil {
 		return nil, nil, err
 	}
