@@ -65,12 +65,16 @@ func (c *Campaign) Validate() error {
 // counts once it is confirmed (its owner followed the emailed link); until
 // then it is only Awaiting.
 type CampaignCounts struct {
-	People        int // distinct people with at least one confirmed commitment
-	Commitments   int // confirmed commitments (not withdrawn)
-	Done          int // commitments reported done
-	Awaiting      int // pledges not yet confirmed
-	Organisations int // organisations in the campaign's alliance
-	Relationships int // invitation edges in the campaign
+	People      int // distinct people with at least one confirmed commitment
+	Commitments int // confirmed commitments (not withdrawn)
+	Done        int // commitments reported done
+	Awaiting    int // pledges not yet confirmed
+	// Team and Organisational count the confirmed pledges made for a team
+	// or by an organisation; they are among Commitments, and shown apart.
+	Team           int
+	Organisational int
+	Organisations  int // organisations in the campaign's alliance
+	Relationships  int // invitation edges in the campaign
 }
 
 // Milestone is a dated event on a campaign, drawn on charts.

@@ -26,6 +26,19 @@ const (
 	ChannelImport = "import" // a file import
 )
 
+// Who a pledge is made for. Team and organisation pledges are counted apart
+// from personal ones; a carer's pledge for the person they care for is
+// recorded as such, in their words.
+const (
+	OnBehalfSelf         = "self"
+	OnBehalfTeam         = "team"
+	OnBehalfOrganisation = "organisation"
+	OnBehalfCaredFor     = "cared_for"
+)
+
+// OnBehalfChoices lists who a pledge may be for, in the order the form asks.
+var OnBehalfChoices = []string{OnBehalfSelf, OnBehalfTeam, OnBehalfOrganisation, OnBehalfCaredFor}
+
 // Person is a participant. Email is the identity.
 type Person struct {
 	ID               int64
@@ -54,6 +67,7 @@ type Commitment struct {
 	Status       string
 	WhyItMatters string
 	Hours        float64 // discretionary effort pledged, hours; 0 when not given
+	OnBehalf     string  // OnBehalfSelf, …
 	Channel      string
 	InvitedByID  int64 // the person whose invite link was used, or 0
 	// ReceiptToken is the unguessable key of the pledge's receipt page.
@@ -104,7 +118,9 @@ type PledgeInput struct {
 	HoursValue       float64
 	ShowOnWall       bool
 	ContactOK        bool
-	ReferralCode     string
+	// OnBehalf says who the pledge is for; empty means the person themself.
+	OnBehalf     string
+	ReferralCode string
 	// SubmissionKey is a random key rendered into the form, so that a form
 	// submitted twice makes one pledge.
 	SubmissionKey string
@@ -144,6 +160,16 @@ func (p *PledgeInput) Validate() error {
 	}
 	if p.ActionID <= 0 {
 		errs.Add("action_id", "Choose an action to pledge to")
+	}
+	if p.OnBehalf == "" {
+		p.OnBehalf = OnBehalfSelf
+	}
+	known := false
+	for _, c := range OnBehalfChoices {
+		known = known || c == p.OnBehalf
+	}
+	if !known {
+		errs.Add("on_behalf", "Choose who the pledge is for")
 	}
 	if len(p.SubmissionKey) > 64 {
 		errs.Add("submission", "The form was not sent correctly; please reload the page and try again")

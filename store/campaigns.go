@@ -133,8 +133,9 @@ func checkPredecessor(ctx context.Context, tx *tx, c *gs.Campaign) error {
 func (s *Store) CampaignCounts(ctx context.Context, campaignID int64) (gs.CampaignCounts, error) {
 	var c gs.CampaignCounts
 	err := s.readTx(ctx, func(tx *tx) error {
-		if err := tx.queryRow(ctx, `SELECT COUNT(DISTINCT person_id), COUNT(*), COALESCE(SUM(CASE WHEN status = 'done' THEN 1 ELSE 0 END), 0)
-			FROM commitments WHERE campaign_id = ? AND status <> 'withdrawn' AND confirmed_at IS NOT NULL`, campaignID).Scan(&c.People, &c.Commitments, &c.Done); err != nil {
+		if err := tx.queryRow(ctx, `SELECT COUNT(DISTINCT person_id), COUNT(*), COALESCE(SUM(CASE WHEN status = 'done' THEN 1 ELSE 0 END), 0),
+				COALESCE(SUM(CASE WHEN on_behalf = 'team' THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN on_behalf = 'organisation' THEN 1 ELSE 0 END), 0)
+			FROM commitments WHERE campaign_id = ? AND status <> 'withdrawn' AND confirmed_at IS NOT NULL`, campaignID).Scan(&c.People, &c.Commitments, &c.Done, &c.Team, &c.Organisational); err != nil {
 			return err
 		}
 		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM commitments WHERE campaign_id = ? AND status <> 'withdrawn' AND confirmed_at IS NULL`,

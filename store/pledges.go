@@ -97,12 +97,12 @@ func pledge(ctx context.Context, tx *pledgeTx, in gs.PledgeInput) (gs.PledgeResu
 	}
 	c := gs.Commitment{
 		PersonID: person.ID, ActionID: in.ActionID, CampaignID: campaignID, Status: gs.StatusPledged,
-		WhyItMatters: in.WhyItMatters, Hours: in.HoursValue, Channel: channel, InvitedByID: inviterID,
+		WhyItMatters: in.WhyItMatters, Hours: in.HoursValue, OnBehalf: in.OnBehalf, Channel: channel, InvitedByID: inviterID,
 		ReceiptToken: newToken(), CreatedAt: tx.now, UpdatedAt: tx.now,
 	}
-	err = tx.queryRow(ctx, `INSERT INTO commitments (person_id, action_id, campaign_id, status, why, hours, channel, invited_by_id, receipt_token, submission_key, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
-		c.PersonID, c.ActionID, c.CampaignID, c.Status, c.WhyItMatters, c.Hours, c.Channel, nullID(c.InvitedByID),
+	err = tx.queryRow(ctx, `INSERT INTO commitments (person_id, action_id, campaign_id, status, why, hours, on_behalf, channel, invited_by_id, receipt_token, submission_key, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
+		c.PersonID, c.ActionID, c.CampaignID, c.Status, c.WhyItMatters, c.Hours, c.OnBehalf, c.Channel, nullID(c.InvitedByID),
 		c.ReceiptToken, key, ms(c.CreatedAt), ms(c.UpdatedAt)).Scan(&c.ID)
 	if errors.Is(err, sql.ErrNoRows) {
 		// The only conflict left possible is (person, action): a used
@@ -218,10 +218,10 @@ func randomBytes(n int) []byte {
 	return b
 }
 
-const commitmentColumns = `c.id, c.person_id, c.action_id, c.campaign_id, c.status, c.why, c.hours, c.channel, c.invited_by_id, c.receipt_token, c.created_at, c.updated_at, c.confirmed_at`
+const commitmentColumns = `c.id, c.person_id, c.action_id, c.campaign_id, c.status, c.why, c.hours, c.on_behalf, c.channel, c.invited_by_id, c.receipt_token, c.created_at, c.updated_at, c.confirmed_at`
 
 func scanCommitment(row interface{ Scan(...any) error }, c *gs.Commitment, extra ...any) error {
-	return row.Scan(append([]any{&c.ID, &c.PersonID, &c.ActionID, &c.CampaignID, &c.Status, &c.WhyItMatters, &c.Hours, &c.Channel,
+	return row.Scan(append([]any{&c.ID, &c.PersonID, &c.ActionID, &c.CampaignID, &c.Status, &c.WhyItMatters, &c.Hours, &c.OnBehalf, &c.Channel,
 		scanID{&c.InvitedByID}, &c.ReceiptToken, scanTime{&c.CreatedAt}, scanTime{&c.UpdatedAt}, scanNullTime{&c.ConfirmedAt}}, extra...)...)
 }
 

@@ -9,7 +9,16 @@ import (
 )
 
 // pledgeFields are the pledge form's fields in page order.
-var pledgeFields = []string{"name", "email", "profession", "organisation_id", "organisation_name", "area_id", "why", "hours", "show_on_wall", "contact_ok", "ref"}
+var pledgeFields = []string{"name", "email", "profession", "organisation_id", "organisation_name", "area_id", "on_behalf", "why", "hours", "show_on_wall", "contact_ok", "ref"}
+
+// onBehalfOptions are the choices of who a pledge is for. A carer may pledge
+// for the person they care for, in words that do not speak over them.
+var onBehalfOptions = []option{
+	{gs.OnBehalfSelf, "Me"},
+	{gs.OnBehalfTeam, "My team"},
+	{gs.OnBehalfOrganisation, "My organisation"},
+	{gs.OnBehalfCaredFor, "The person I care for, with them"},
+}
 
 // pledgeContext finds the campaign, group and action a pledge form is for.
 func (s *Server) pledgeContext(r *http.Request) (gs.Campaign, gs.Group, gs.Action, error) {
@@ -43,6 +52,7 @@ func (s *Server) pledgeForm(w http.ResponseWriter, r *http.Request) {
 	}
 	f := newForm(pledgeFields...)
 	f.Set("ref", refParam(r))
+	f.Set("on_behalf", gs.OnBehalfSelf)
 	f.Set("submission", newSubmissionKey())
 	s.renderPledgeForm(w, r, http.StatusOK, c, g, a, f)
 }
@@ -88,6 +98,7 @@ func (s *Server) renderPledgeForm(w http.ResponseWriter, r *http.Request, status
 	}
 	s.render(w, r, status, "pledge", page{Title: "Pledge: " + a.Title, Illustrative: c.Illustrative, Form: f, D: map[string]any{
 		"Campaign": c, "Group": g, "Action": a, "AreaOptions": areaOpts, "OrganisationOptions": orgOpts, "Inviter": inviter,
+		"OnBehalfOptions": onBehalfOptions,
 	}})
 }
 
@@ -119,6 +130,7 @@ func (s *Server) pledgeSubmit(w http.ResponseWriter, r *http.Request) {
 		Hours:            f.Get("hours"),
 		ShowOnWall:       f.Checked("show_on_wall"),
 		ContactOK:        f.Checked("contact_ok"),
+		OnBehalf:         f.Get("on_behalf"),
 		ReferralCode:     f.Get("ref"),
 		SubmissionKey:    f.Get("submission"),
 	}

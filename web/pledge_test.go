@@ -120,6 +120,7 @@ func TestPledgeFormShowsErrorsAndKeepsValues(t *testing.T) {
 		{"long why", "why", long, "Why it matters to you must be 1000 characters or fewer"},
 		{"hours text", "hours", "loads", "Hours must be a number"},
 		{"hours too many", "hours", "5000", "Hours must be between 0 and 1,000"},
+		{"unknown on behalf", "on_behalf", "everyone", "Choose who the pledge is for"},
 		{"tampered referral", "ref", "ZZZZZZZZZZ", "The invite link you followed is not recognised"},
 		{"malformed referral", "ref", "<script>", "The invite link you followed is not recognised"},
 	}
@@ -163,6 +164,21 @@ func TestPledgeToUnknownActionIsNotFound(t *testing.T) {
 	if c := count(t, h.st, h.f.Campaign.ID); c.Awaiting != 0 {
 		t.Errorf("stored %d commitments", c.Awaiting)
 	}
+}
+
+func TestTeamPledgesAreCountedApart(t *testing.T) {
+	h := newHarness(t)
+	form := h.validPledge("asha@example.org")
+	form.Set("on_behalf", "team")
+	res := h.post(h.pledgePath(h.f.Actions[0].ID), form)
+	wantStatus(t, res, http.StatusSeeOther)
+	h.confirm(res.location)
+	wantBody(t, h.get(res.location), "Made for</dt><dd class=\"nhsuk-summary-list__value\">My team")
+	c := count(t, h.st, h.f.Campaign.ID)
+	if c.Commitments != 1 || c.Team != 1 || c.Organisational != 0 {
+		t.Errorf("counts = %+v, want one team commitment", c)
+	}
+	wantBody(t, h.get("/campaigns/"+h.f.Campaign.Slug), "1 was made for a team")
 }
 
 func TestPledgeTwiceSaysAlreadyPledged(t *testing.T) {

@@ -180,6 +180,14 @@ var templateFuncs = template.FuncMap{
 	"field":      fieldView,
 	"dict":       dict,
 	"statusName": statusName,
+	"onBehalfName": func(v string) string {
+		for _, o := range onBehalfOptions {
+			if o.Value == v {
+				return o.Label
+			}
+		}
+		return v
+	},
 	"derefFloat": func(f *float64) float64 {
 		if f == nil {
 			return 0
