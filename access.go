@@ -16,6 +16,8 @@ type Access struct {
 	User User
 	// Leads holds the IDs of the groups the user leads.
 	Leads map[int64]bool
+	// Represents holds the IDs of the organisations the user represents.
+	Represents map[int64]bool
 }
 
 // Organiser reports whether the user is on the programme team.

@@ -2,6 +2,7 @@ package followup
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -25,10 +26,12 @@ func (f *Followup) AccessKinds() []jobs.Kind {
 }
 
 // SendSignInLink emails a user a one-time sign-in link. With GroupID set it
-// is an invitation to lead that group.
+// is an invitation to lead that group; with OrganisationID, an invitation to
+// represent that organisation.
 type SendSignInLink struct {
-	UserID  int64 `json:"user_id"`
-	GroupID int64 `json:"group_id,omitempty"`
+	UserID         int64 `json:"user_id"`
+	GroupID        int64 `json:"group_id,omitempty"`
+	OrganisationID int64 `json:"organisation_id,omitempty"`
 }
 
 // Kind names the job in the queue.
@@ -56,8 +59,15 @@ func (w *signInWorker) Work(ctx context.Context, job *river.Job[SendSignInLink])
 	}
 	within := signInWithin
 	kind := "signin"
+	subject := "Your sign-in link for Groundswell"
 	d := emailData{Name: u.Name}
-	if job.Args.GroupID != 0 {
+	switch {
+	case job.Args.OrganisationID != 0:
+		if err := f.repInvitation(ctx, job.Args.OrganisationID, &d); err != nil {
+			return err
+		}
+		within, kind, subject = invitationWithin, "rep_invitation", "You are invited to represent "+d.Organisation
+	case job.Args.GroupID != 0:
 		g, err := f.store.GroupByID(ctx, job.Args.GroupID)
 		if err != nil {
 			return river.JobCancel(err)
@@ -66,7 +76,7 @@ func (w *signInWorker) Work(ctx context.Context, job *river.Job[SendSignInLink])
 		if err != nil {
 			return err
 		}
-		within, kind = invitationWithin, "invitation"
+		within, kind, subject = invitationWithin, "invitation", "You are invited to lead "+g.Name
 		d.Group, d.Campaign = g.Name, c.Title
 	}
 	token, err := f.store.IssueSignInToken(ctx, u.ID, within)
@@ -74,15 +84,32 @@ func (w *signInWorker) Work(ctx context.Context, job *river.Job[SendSignInLink])
 		return err
 	}
 	d.Link, d.Within = f.cfg.BaseURL+"/signin/link/"+token, duration(within)
-	subject := "Your sign-in link for Groundswell"
-	if kind == "invitation" {
-		subject = "You are invited to lead " + d.Group
-	}
 	msg, err := compose(kind, gs.Person{Email: u.Email, Name: u.Name}, subject, d)
 	if err != nil {
 		return river.JobCancel(err)
 	}
 	return f.deliver(ctx, kind, 0, msg)
+}
+
+// repInvitation fills in what an invitation to represent an organisation
+// names: the organisation and the campaigns whose alliance it is in.
+func (f *Followup) repInvitation(ctx context.Context, orgID int64, d *emailData) error {
+	o, err := f.store.OrganisationByID(ctx, orgID)
+	if gs.ErrorCode(err) == gs.ENOTFOUND {
+		return river.JobCancel(err)
+	} else if err != nil {
+		return err
+	}
+	alliances, err := f.store.OrganisationAlliances(ctx, orgID)
+	if err != nil {
+		return err
+	}
+	titles := make([]string, len(alliances))
+	for i, m := range alliances {
+		titles[i] = m.Campaign.Title
+	}
+	d.Organisation, d.Campaign = o.Name, strings.Join(titles, "; ")
+	return nil
 }
 
 // duration writes a link's lifetime for people: "1 hour", "7 days".
@@ -106,4 +133,10 @@ func NewMailer(q *jobs.Queue) *Mailer { return &Mailer{q: q} }
 // invitation to lead that group.
 func (m *Mailer) SendSignInLink(ctx context.Context, userID, groupID int64) error {
 	return m.q.Insert(ctx, SendSignInLink{UserID: userID, GroupID: groupID}, nil)
+}
+
+// SendRepInvitation enqueues an invitation, with a sign-in link, to
+// represent an organisation.
+func (m *Mailer) SendRepInvitation(ctx context.Context, userID, orgID int64) error {
+	return m.q.Insert(ctx, SendSignInLink{UserID: userID, OrganisationID: orgID}, nil)
 }

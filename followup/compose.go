@@ -23,6 +23,15 @@ var (
 // emailData is what the email templates receive.
 type emailData struct {
 	Name, Campaign, Group, Action, DueOn, Link, Within string
+	// Organisation is the organisation an invitation to represent names.
+	Organisation string
+
+	// Follow-up emails (sweep.go).
+	DaysLeft string // "in 14 days", "tomorrow"
+	CloseOn  string // the date an unanswered pledge will be closed
+	// One-click links; empty when the email has none of that kind.
+	DoneLink, NotYetLink, CantLink, ReviveLink string
+	UnsubscribeLink                            string
 }
 
 func confirmationMessage(rc gs.Receipt, link string, within time.Duration) (mail.Message, error) {

@@ -1,6 +1,8 @@
-// Package followup follows up commitments by email: for now, the
-// confirmation that makes a pledge count (double opt-in). Its work runs as
-// background jobs (package jobs), declared in Kinds, so that an email is
+// Package followup follows up commitments by email: the confirmation that
+// makes a pledge count (double opt-in); then, on a schedule counted from each
+// commitment's date, reminders before it, a report-back request on it with
+// one-click answers, and a notice when it lapses (see sweep.go). Its work runs
+// as background jobs (package jobs), declared in Kinds, so that an email is
 // sent, retried while the mail server is down, and never lost on restart.
 //
 // With no SMTP server configured, emails are composed as usual and kept in
@@ -35,6 +37,12 @@ type Config struct {
 	// ConfirmWithin is how long a confirmation link works; default
 	// DefaultConfirmWithin.
 	ConfirmWithin time.Duration
+	// Schedule is when commitments are followed up; the zero Schedule
+	// means gs.DefaultSchedule.
+	Schedule gs.Schedule
+	// SweepEvery is how often the sweep looks for follow-up that is due;
+	// default DefaultSweepEvery.
+	SweepEvery time.Duration
 	// Retry, when set, replaces River's backoff between attempts to send
 	// (tests make it short).
 	Retry  func(attempt int) time.Duration
@@ -46,6 +54,8 @@ type Followup struct {
 	store  *store.Store
 	sender mail.Sender // nil: keep emails in the outbox only
 	cfg    Config
+	// queue is where the sweep queues follow-up emails; set by UseQueue.
+	queue *jobs.Queue
 }
 
 // New returns the follow-up. sender may be nil: emails then go to the
@@ -57,6 +67,12 @@ func New(st *store.Store, sender mail.Sender, cfg Config) *Followup {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	if cfg.Schedule.LapseAfter == 0 && cfg.Schedule.AskAgainAfter == 0 && cfg.Schedule.RemindBefore == nil {
+		cfg.Schedule = gs.DefaultSchedule()
+	}
+	if cfg.SweepEvery == 0 {
+		cfg.SweepEvery = DefaultSweepEvery
+	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	return &Followup{store: st, sender: sender, cfg: cfg}
 }
@@ -65,6 +81,8 @@ func New(st *store.Store, sender mail.Sender, cfg Config) *Followup {
 func (f *Followup) Kinds() []jobs.Kind {
 	return []jobs.Kind{
 		jobs.Define[SendConfirmation](&confirmationWorker{f: f}, jobs.Options{MaxAttempts: 20}),
+		jobs.Define[SendFollowup](&followupWorker{f: f}, jobs.Options{MaxAttempts: sendAttempts}),
+		jobs.Define[Sweep](&sweepWorker{f: f}, jobs.Options{Every: f.cfg.SweepEvery}),
 	}
 }
 

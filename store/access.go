@@ -12,26 +12,34 @@ import (
 
 // Access returns what a user may do.
 func (s *Store) Access(ctx context.Context, u gs.User) (gs.Access, error) {
-	a := gs.Access{User: u, Leads: map[int64]bool{}}
+	a := gs.Access{User: u, Leads: map[int64]bool{}, Represents: map[int64]bool{}}
 	err := s.readTx(ctx, func(tx *tx) error {
-		rows, err := tx.query(ctx, `SELECT group_id FROM group_leads WHERE user_id = ?`, u.ID)
-		if err != nil {
+		if err := idSet(ctx, tx, a.Leads, `SELECT group_id FROM group_leads WHERE user_id = ?`, u.ID); err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				return err
-			}
-			a.Leads[id] = true
-		}
-		return rows.Err()
+		return idSet(ctx, tx, a.Represents, `SELECT organisation_id FROM organisation_reps WHERE user_id = ?`, u.ID)
 	})
 	if err != nil {
 		return a, fmt.Errorf("access of user %d: %w", u.ID, err)
 	}
 	return a, nil
+}
+
+// idSet adds the IDs a query returns to set.
+func idSet(ctx context.Context, tx *tx, set map[int64]bool, q string, args ...any) error {
+	rows, err := tx.query(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return err
+		}
+		set[id] = true
+	}
+	return rows.Err()
 }
 
 // ensureMember finds the user with an email, or creates a member (who signs

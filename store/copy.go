@@ -34,6 +34,7 @@ var copyTables = []string{
 	"organisations",
 	"campaigns",
 	"alliance_members",
+	"alliance_commitments",
 	"stakeholder_groups",
 	"actions",
 	"milestones",
@@ -43,8 +44,10 @@ var copyTables = []string{
 	"users",
 	"sessions",
 	"group_leads",
+	"organisation_reps",
 	"tokens",
 	"messages",
+	"followups",
 	"indicators",
 	"observations",
 }

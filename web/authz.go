@@ -56,6 +56,22 @@ var (
 		return nil
 	}}
 
+	// repOfOrganisation lets in the representatives of the organisation
+	// named by {id}, and organisers.
+	repOfOrganisation = rule{"rep of the organisation", func(_ *Server, r *http.Request, a *gs.Access) error {
+		if a == nil {
+			return errSignIn
+		}
+		id, err := pathID(r, "id")
+		if err != nil {
+			return err
+		}
+		if !a.RepresentsOrganisation(id) {
+			return errForbidden
+		}
+		return nil
+	}}
+
 	// leadOfAction lets in the leads of the group of the action named by
 	// {id}, and organisers.
 	leadOfAction = rule{"lead of the action's group", func(s *Server, r *http.Request, a *gs.Access) error {

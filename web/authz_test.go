@@ -20,68 +20,86 @@ var routeRules = map[string]string{
 	"GET /{$}":                             "anyone",
 	"GET /campaigns/{slug}":                "anyone",
 	"GET /campaigns/{slug}/groups/{group}": "anyone",
-	"GET /campaigns/{slug}/indicators/{indicator}":     "anyone",
-	"GET /campaigns/{slug}/join/{code}":                "anyone",
-	"GET /campaigns/{slug}/actions/{action}/pledge":    "anyone",
-	"POST /campaigns/{slug}/actions/{action}/pledge":   "anyone",
-	"GET /pledges/{receipt}":                           "anyone",
-	"GET /confirm/{token}":                             "anyone",
-	"POST /confirm/{token}":                            "anyone",
-	"GET /signin":                                      "anyone",
-	"POST /signin":                                     "anyone",
-	"GET /signin/email":                                "anyone",
-	"POST /signin/email":                               "anyone",
-	"GET /signin/link/{token}":                         "anyone",
-	"POST /signin/link/{token}":                        "anyone",
-	"POST /signout":                                    "anyone",
-	"GET /setup":                                       "anyone",
-	"POST /setup":                                      "anyone",
-	"GET /me":                                          "signed in",
-	"POST /me/commitments/{id}":                        "signed in",
-	"GET /lead/groups/{id}":                            "lead of the group",
-	"GET /admin/groups/{id}/edit":                      "lead of the group",
-	"POST /admin/groups/{id}/edit":                     "lead of the group",
-	"GET /admin/groups/{id}/actions/new":               "lead of the group",
-	"POST /admin/groups/{id}/actions/new":              "lead of the group",
-	"GET /admin/groups/{id}/leads/new":                 "lead of the group",
-	"POST /admin/groups/{id}/leads/new":                "lead of the group",
-	"GET /admin/actions/{id}/edit":                     "lead of the action's group",
-	"POST /admin/actions/{id}/edit":                    "lead of the action's group",
-	"GET /admin":                                       "organiser",
-	"GET /admin/campaigns/new":                         "organiser",
-	"POST /admin/campaigns/new":                        "organiser",
-	"GET /admin/campaigns/{id}":                        "organiser",
-	"GET /admin/campaigns/{id}/edit":                   "organiser",
-	"POST /admin/campaigns/{id}/edit":                  "organiser",
-	"GET /admin/campaigns/{id}/groups/new":             "organiser",
-	"POST /admin/campaigns/{id}/groups/new":            "organiser",
-	"GET /admin/campaigns/{id}/milestones/new":         "organiser",
-	"POST /admin/campaigns/{id}/milestones/new":        "organiser",
-	"GET /admin/milestones/{id}/edit":                  "organiser",
-	"POST /admin/milestones/{id}/edit":                 "organiser",
-	"POST /admin/milestones/{id}/delete":               "organiser",
-	"GET /admin/campaigns/{id}/alliance/new":           "organiser",
-	"POST /admin/campaigns/{id}/alliance/new":          "organiser",
-	"POST /admin/campaigns/{id}/alliance/{org}/remove": "organiser",
-	"GET /admin/outbox":                                "organiser",
-	"GET /admin/organisations":                         "organiser",
-	"GET /admin/organisations/new":                     "organiser",
-	"POST /admin/organisations/new":                    "organiser",
-	"GET /admin/organisations/{id}/edit":               "organiser",
-	"POST /admin/organisations/{id}/edit":              "organiser",
+	"GET /campaigns/{slug}/indicators/{indicator}":        "anyone",
+	"GET /campaigns/{slug}/join/{code}":                   "anyone",
+	"GET /campaigns/{slug}/actions/{action}/pledge":       "anyone",
+	"POST /campaigns/{slug}/actions/{action}/pledge":      "anyone",
+	"GET /pledges/{receipt}":                              "anyone",
+	"GET /confirm/{token}":                                "anyone",
+	"POST /confirm/{token}":                               "anyone",
+	"GET /report/{token}":                                 "anyone",
+	"POST /report/{token}":                                "anyone",
+	"GET /report/{token}/thanks":                          "anyone",
+	"GET /unsubscribe/{token}":                            "anyone",
+	"POST /unsubscribe/{token}":                           "anyone",
+	"GET /signin":                                         "anyone",
+	"POST /signin":                                        "anyone",
+	"GET /signin/email":                                   "anyone",
+	"POST /signin/email":                                  "anyone",
+	"GET /signin/link/{token}":                            "anyone",
+	"POST /signin/link/{token}":                           "anyone",
+	"POST /signout":                                       "anyone",
+	"GET /setup":                                          "anyone",
+	"POST /setup":                                         "anyone",
+	"GET /me":                                             "signed in",
+	"POST /me/commitments/{id}":                           "signed in",
+	"GET /lead/groups/{id}":                               "lead of the group",
+	"GET /admin/groups/{id}/edit":                         "lead of the group",
+	"POST /admin/groups/{id}/edit":                        "lead of the group",
+	"GET /admin/groups/{id}/actions/new":                  "lead of the group",
+	"POST /admin/groups/{id}/actions/new":                 "lead of the group",
+	"GET /admin/groups/{id}/leads/new":                    "lead of the group",
+	"POST /admin/groups/{id}/leads/new":                   "lead of the group",
+	"GET /admin/actions/{id}/edit":                        "lead of the action's group",
+	"POST /admin/actions/{id}/edit":                       "lead of the action's group",
+	"GET /org/{id}":                                       "rep of the organisation",
+	"GET /org/{id}/campaigns/{campaign}/commitments/new":  "rep of the organisation",
+	"POST /org/{id}/campaigns/{campaign}/commitments/new": "rep of the organisation",
+	"GET /org/{id}/commitments/{item}/edit":               "rep of the organisation",
+	"POST /org/{id}/commitments/{item}/edit":              "rep of the organisation",
+	"GET /org/{id}/reps/new":                              "rep of the organisation",
+	"POST /org/{id}/reps/new":                             "rep of the organisation",
+	"GET /admin":                                          "organiser",
+	"GET /admin/campaigns/new":                            "organiser",
+	"POST /admin/campaigns/new":                           "organiser",
+	"GET /admin/campaigns/{id}":                           "organiser",
+	"GET /admin/campaigns/{id}/edit":                      "organiser",
+	"POST /admin/campaigns/{id}/edit":                     "organiser",
+	"GET /admin/campaigns/{id}/groups/new":                "organiser",
+	"POST /admin/campaigns/{id}/groups/new":               "organiser",
+	"GET /admin/campaigns/{id}/milestones/new":            "organiser",
+	"POST /admin/campaigns/{id}/milestones/new":           "organiser",
+	"GET /admin/milestones/{id}/edit":                     "organiser",
+	"POST /admin/milestones/{id}/edit":                    "organiser",
+	"POST /admin/milestones/{id}/delete":                  "organiser",
+	"GET /admin/campaigns/{id}/alliance/new":              "organiser",
+	"POST /admin/campaigns/{id}/alliance/new":             "organiser",
+	"POST /admin/campaigns/{id}/alliance/{org}/remove":    "organiser",
+	"GET /admin/outbox":                                   "organiser",
+	"GET /admin/organisations":                            "organiser",
+	"GET /admin/organisations/new":                        "organiser",
+	"POST /admin/organisations/new":                       "organiser",
+	"GET /admin/organisations/{id}/edit":                  "organiser",
+	"POST /admin/organisations/{id}/edit":                 "organiser",
 }
 
 // allowedRoles is, for each rule, the roles it lets through.
 var allowedRoles = map[string][]string{
-	"anyone":                     {"anonymous", "participant", "lead", "other lead", "organiser"},
-	"signed in":                  {"participant", "lead", "other lead", "organiser"},
+	"anyone":                     {"anonymous", "participant", "lead", "other lead", "rep", "other rep", "organiser"},
+	"signed in":                  {"participant", "lead", "other lead", "rep", "other rep", "organiser"},
 	"lead of the group":          {"lead", "organiser"},
 	"lead of the action's group": {"lead", "organiser"},
+	"rep of the organisation":    {"rep", "organiser"},
 	"organiser":                  {"organiser"},
 }
 
+// roles is the cast TestRouteAccess walks every route as.
+var roles = []string{"anonymous", "participant", "lead", "other lead", "rep", "other rep", "organiser"}
+
 // TestRouteAccess walks every route as every role: anonymous, a participant,
-// the fixture group's lead, the lead of another group, and an organiser.
+// the fixture group's lead, the lead of another group, the fixture
+// organisation's representative, the representative of another
+// organisation, and an organiser.
 // Authorisation is decided on the server, so each forbidden request must be
 // refused there, not merely have no button leading to it.
 func TestRouteAccess(t *testing.T) {
@@ -118,7 +136,24 @@ func TestRouteAccess(t *testing.T) {
 	if err := h.st.CreateMilestone(ctx, &m); err != nil {
 		t.Fatal(err)
 	}
-	users := map[string]int64{"participant": participant.ID, "lead": lead.ID, "other lead": otherLead.ID, "organiser": organiser.ID}
+	rep, err := h.st.AppointRep(ctx, gs.AppointRepInput{OrganisationID: f.Org.ID, Email: "rita@example.org", Name: "Rita Rep"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherOrg := gs.Organisation{Name: "Hilltop Care", Sector: "Care home"}
+	if err := h.st.CreateOrganisation(ctx, &otherOrg); err != nil {
+		t.Fatal(err)
+	}
+	otherRep, err := h.st.AppointRep(ctx, gs.AppointRepInput{OrganisationID: otherOrg.ID, Email: "oscar@example.org", Name: "Oscar Other"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	item := gs.AllianceCommitment{CampaignID: f.Campaign.ID, OrganisationID: f.Org.ID, Title: "Audit prescribing", DueOn: gs.MustDate("2027-01-31")}
+	if err := h.st.CreateAllianceCommitment(ctx, &item); err != nil {
+		t.Fatal(err)
+	}
+	users := map[string]int64{"participant": participant.ID, "lead": lead.ID, "other lead": otherLead.ID,
+		"rep": rep.ID, "other rep": otherRep.ID, "organiser": organiser.ID}
 
 	id := func(n int64) string { return strconv.FormatInt(n, 10) }
 	concrete := func(pattern string) (method, path string) {
@@ -126,7 +161,7 @@ func TestRouteAccess(t *testing.T) {
 		idFor := map[string]string{
 			"/admin/groups/": id(f.Group.ID), "/lead/groups/": id(f.Group.ID), "/admin/actions/": id(f.Actions[0].ID),
 			"/admin/campaigns/": id(f.Campaign.ID), "/admin/milestones/": id(m.ID), "/admin/organisations/": id(f.Org.ID),
-			"/me/commitments/": id(res.Commitment.ID),
+			"/me/commitments/": id(res.Commitment.ID), "/org/": id(f.Org.ID),
 		}
 		for prefix, v := range idFor {
 			if strings.HasPrefix(path, prefix+"{id}") {
@@ -135,7 +170,8 @@ func TestRouteAccess(t *testing.T) {
 		}
 		path = strings.NewReplacer("{slug}", f.Campaign.Slug, "{group}", f.Group.Slug, "{action}", id(f.Actions[0].ID),
 			"{indicator}", "none", "{code}", res.Person.ReferralCode, "{receipt}", res.Commitment.ReceiptToken,
-			"{token}", "not-a-token", "{org}", id(f.Org.ID), "{$}", "").Replace(path)
+			"{token}", "not-a-token", "{org}", id(f.Org.ID), "{campaign}", id(f.Campaign.ID), "{item}", id(item.ID),
+			"{$}", "").Replace(path)
 		if path == "/static/" {
 			path = "/static/app.css"
 		}
@@ -157,7 +193,7 @@ func TestRouteAccess(t *testing.T) {
 			continue
 		}
 		method, path := concrete(pattern)
-		for _, role := range []string{"anonymous", "participant", "lead", "other lead", "organiser"} {
+		for _, role := range roles {
 			c := newClient()
 			if uid, ok := users[role]; ok {
 				token, err := h.st.CreateSession(ctx, uid, time.Hour)

@@ -54,7 +54,7 @@ func (s *Server) leadNew(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, http.StatusOK, "lead_form", page{Title: "Appoint a lead of " + g.Name, Form: newForm(leadFields...),
-		D: map[string]any{"Campaign": c, "Group": g}})
+		D: map[string]any{"Campaign": c, "Group": g, "Back": groupHome(r, c.ID, g.ID)}})
 }
 
 // leadAppoint makes someone a lead of the group and emails them an
@@ -89,5 +89,5 @@ func (s *Server) leadAppoint(w http.ResponseWriter, r *http.Request) {
 	}
 	f.Fail(err)
 	s.render(w, r, http.StatusUnprocessableEntity, "lead_form", page{Title: "Appoint a lead of " + g.Name, Form: f,
-		D: map[string]any{"Campaign": c, "Group": g}})
+		D: map[string]any{"Campaign": c, "Group": g, "Back": groupHome(r, c.ID, g.ID)}})
 }

@@ -36,7 +36,7 @@ func TestLeadJourney(t *testing.T) {
 	lead := newClient()
 	wantBody(t, h.do(lead, "GET", link, nil), "Sign in to Groundswell")
 	in := h.do(lead, "POST", link, url.Values{})
-	if in.status != http.StatusSeeOther || in.location != "/me" {
+	if in.status != http.StatusSeeOther || in.location != "/lead/groups/"+gid {
 		t.Fatalf("sign in by link: %d to %q", in.status, in.location)
 	}
 	// The link is single use.

@@ -2,11 +2,14 @@ package web
 
 import (
 	"net/http"
+	"slices"
+	"strings"
 
 	gs "github.com/groundswell-health/groundswell"
 )
 
-// mePage shows a signed-in person their own pledges and the groups they lead.
+// mePage shows a signed-in person their own pledges, the groups they lead
+// and the organisations they represent.
 func (s *Server) mePage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	a := currentAccess(r)
@@ -24,7 +27,18 @@ func (s *Server) mePage(w http.ResponseWriter, r *http.Request) {
 		}
 		leads = append(leads, g)
 	}
-	s.render(w, r, http.StatusOK, "me", page{Title: "Your pledges", D: map[string]any{"Commitments": mine, "Leads": leads}})
+	var orgs []gs.Organisation
+	for id := range a.Represents {
+		o, err := s.store.OrganisationByID(ctx, id)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		orgs = append(orgs, o)
+	}
+	// By name: the map gives them in no order.
+	slices.SortFunc(orgs, func(x, y gs.Organisation) int { return strings.Compare(x.Name, y.Name) })
+	s.render(w, r, http.StatusOK, "me", page{Title: "Your pledges", D: map[string]any{"Commitments": mine, "Leads": leads, "Represents": orgs}})
 }
 
 // meCommitmentStatus records what happened to one of the person's own

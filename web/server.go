@@ -38,6 +38,9 @@ type Mailer interface {
 	// SendSignInLink emails a user a one-time sign-in link; with a group,
 	// an invitation to lead it.
 	SendSignInLink(ctx context.Context, userID, groupID int64) error
+	// SendRepInvitation emails a user an invitation, with a sign-in link,
+	// to represent an organisation.
+	SendRepInvitation(ctx context.Context, userID, orgID int64) error
 }
 
 // Server serves the web UI.
@@ -93,6 +96,11 @@ func (s *Server) routes() *http.ServeMux {
 	h("GET /pledges/{receipt}", anyone, s.pledgeReceipt)
 	h("GET /confirm/{token}", anyone, s.confirmForm)
 	h("POST /confirm/{token}", anyone, s.confirmSubmit)
+	h("GET /report/{token}", anyone, s.reportForm)
+	h("POST /report/{token}", anyone, s.reportSubmit)
+	h("GET /report/{token}/thanks", anyone, s.reportThanks)
+	h("GET /unsubscribe/{token}", anyone, s.unsubscribeForm)
+	h("POST /unsubscribe/{token}", anyone, s.unsubscribeSubmit)
 
 	h("GET /signin", anyone, s.signinForm)
 	h("POST /signin", anyone, s.signinSubmit)
@@ -116,6 +124,15 @@ func (s *Server) routes() *http.ServeMux {
 	h("POST /admin/groups/{id}/leads/new", leadOfGroup, s.leadAppoint)
 	h("GET /admin/actions/{id}/edit", leadOfAction, s.actionEdit)
 	h("POST /admin/actions/{id}/edit", leadOfAction, s.actionUpdate)
+
+	// Organisation representatives, signed in by emailed link.
+	h("GET /org/{id}", repOfOrganisation, s.orgHome)
+	h("GET /org/{id}/campaigns/{campaign}/commitments/new", repOfOrganisation, s.planItemNew)
+	h("POST /org/{id}/campaigns/{campaign}/commitments/new", repOfOrganisation, s.planItemCreate)
+	h("GET /org/{id}/commitments/{item}/edit", repOfOrganisation, s.planItemEdit)
+	h("POST /org/{id}/commitments/{item}/edit", repOfOrganisation, s.planItemUpdate)
+	h("GET /org/{id}/reps/new", repOfOrganisation, s.repNew)
+	h("POST /org/{id}/reps/new", repOfOrganisation, s.repAppoint)
 
 	// The programme team.
 	h("GET /admin", organiserOnly, s.adminHome)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 
 	gs "github.com/groundswell-health/groundswell"
 )
@@ -62,9 +63,31 @@ func (s *Server) signinLinkSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.setSessionCookie(w, token, s.opts.SessionTTL)
-	next := "/me"
-	if u.Role == gs.RoleOrganiser {
-		next = "/admin"
+	next, err := s.landing(r, u)
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// landing is where a user arrives after signing in by link: organisers at
+// their campaigns; a lead with no pledges of their own (just invited, say)
+// at the group they lead; everyone else at their pledges.
+func (s *Server) landing(r *http.Request, u gs.User) (string, error) {
+	if u.Role == gs.RoleOrganiser {
+		return "/admin", nil
+	}
+	a, err := s.store.Access(r.Context(), u)
+	if err != nil || len(a.Leads) != 1 {
+		return "/me", err
+	}
+	mine, err := s.store.OwnCommitments(r.Context(), u.Email)
+	if err != nil || len(mine) > 0 {
+		return "/me", err
+	}
+	for id := range a.Leads {
+		return "/lead/groups/" + strconv.FormatInt(id, 10), nil
+	}
+	return "/me", nil
 }

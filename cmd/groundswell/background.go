@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"slices"
+	"time"
 
 	gs "github.com/groundswell-health/groundswell"
 	"github.com/groundswell-health/groundswell/followup"
@@ -15,6 +16,11 @@ import (
 	"github.com/groundswell-health/groundswell/mail"
 	"github.com/groundswell-health/groundswell/store"
 )
+
+// storeClock, when set (by tests, before the program starts), replaces the
+// store's clock, so that a test can move the follow-up's "today" on without
+// waiting days. It is not a setting: a running installation keeps time.Now.
+var storeClock func() time.Time
 
 // startBackground starts the job queue and the follow-up it runs, and hooks
 // new pledges to it. It returns the mailer the web pages send through, and
@@ -31,14 +37,19 @@ func startBackground(ctx context.Context, st *store.Store, cfg config, baseURL s
 	} else {
 		fmt.Fprintln(stdout, "No SMTP server set: emails are kept in the outbox (Manage campaigns → Outbox)")
 	}
+	if storeClock != nil {
+		st.Now = storeClock
+	}
 	if err := jobs.Migrate(ctx, st.WriteDB(), st.Dialect()); err != nil {
 		return nil, nil, err
 	}
-	fu := followup.New(st, sender, followup.Config{BaseURL: baseURL, ConfirmWithin: cfg.confirmWithin, Logger: logger})
+	fu := followup.New(st, sender, followup.Config{BaseURL: baseURL, ConfirmWithin: cfg.confirmWithin,
+		Schedule: cfg.schedule, SweepEvery: cfg.followupEvery, Logger: logger})
 	q, err := jobs.New(st.WriteDB(), st.Dialect(), jobs.Config{Kinds: slices.Concat(fu.Kinds(), fu.AccessKinds(), fu.MaintenanceKinds()), Logger: logger})
 	if err != nil {
 		return nil, nil, err
 	}
+	fu.UseQueue(q) // the follow-up sweep queues its emails here
 	// The confirmation email is enqueued in the pledge's own transaction:
 	// no pledge without its email, no email for a pledge rolled back.
 	st.AfterPledge = func(ctx context.Context, tx *sql.Tx, c gs.Commitment) error {

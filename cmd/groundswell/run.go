@@ -9,7 +9,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	gs "github.com/groundswell-health/groundswell"
@@ -35,6 +37,10 @@ Environment:
   GROUNDSWELL_SECURE_COOKIES=true  mark the session cookie Secure (serve over HTTPS)
   GROUNDSWELL_SMTP_HOST, _PORT, _USERNAME, _PASSWORD, _FROM, _TLS   email over SMTP (none: the outbox page)
   GROUNDSWELL_CONFIRM_WITHIN  how long a confirmation link works (default 168h)
+  GROUNDSWELL_REMIND_BEFORE   days before a pledge's date to send reminders, a comma list (default 14d,2d; none)
+  GROUNDSWELL_LAPSE_AFTER     days after the date, with no report, before a pledge lapses (default 14d)
+  GROUNDSWELL_ASK_AGAIN_AFTER days after "not yet" before asking again (default 14d)
+  GROUNDSWELL_FOLLOWUP_EVERY  how often to look for follow-up that is due (default 5m)
 Flags win over environment variables.
 `
 
@@ -69,6 +75,8 @@ type config struct {
 	secureCookies     bool
 	smtp              mail.SMTPConfig
 	confirmWithin     time.Duration
+	schedule          gs.Schedule   // when pledges are followed up
+	followupEvery     time.Duration // how often the follow-up sweep runs
 }
 
 func parseConfig(name string, args []string, getenv func(string) string, stderr io.Writer) (config, error) {
@@ -98,6 +106,25 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		}
 		c.confirmWithin = d
 	}
+	// The follow-up schedule, in whole days: "14d,2d" (or "14,2"), "14d".
+	def := gs.DefaultSchedule()
+	remindBefore, lapseAfter, askAgain := gs.FormatDayList(def.RemindBefore), strconv.Itoa(def.LapseAfter)+"d", strconv.Itoa(def.AskAgainAfter)+"d"
+	for _, e := range []struct {
+		env string
+		v   *string
+	}{{"GROUNDSWELL_REMIND_BEFORE", &remindBefore}, {"GROUNDSWELL_LAPSE_AFTER", &lapseAfter}, {"GROUNDSWELL_ASK_AGAIN_AFTER", &askAgain}} {
+		if v := getenv(e.env); v != "" {
+			*e.v = v
+		}
+	}
+	c.followupEvery = followup.DefaultSweepEvery
+	if v := getenv("GROUNDSWELL_FOLLOWUP_EVERY"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return c, fmt.Errorf("GROUNDSWELL_FOLLOWUP_EVERY %q is not a duration such as 5m", v)
+		}
+		c.followupEvery = d
+	}
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.addr, "addr", c.addr, "address to listen on, HOST:PORT (env GROUNDSWELL_ADDR)")
@@ -110,13 +137,46 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	fs.StringVar(&c.smtp.From, "smtp-from", c.smtp.From, `sender, such as "Groundswell <noreply@example.org>" (env GROUNDSWELL_SMTP_FROM)`)
 	fs.StringVar(&c.smtp.TLS, "smtp-tls", c.smtp.TLS, "starttls (default), tls or none (env GROUNDSWELL_SMTP_TLS)")
 	fs.DurationVar(&c.confirmWithin, "confirm-within", c.confirmWithin, "how long a pledge's confirmation link works (env GROUNDSWELL_CONFIRM_WITHIN)")
+	fs.StringVar(&remindBefore, "remind-before", remindBefore, `days before a pledge's date to send reminders, such as "14d,2d", or "none" (env GROUNDSWELL_REMIND_BEFORE)`)
+	fs.StringVar(&lapseAfter, "lapse-after", lapseAfter, "days after a pledge's date with no report before it lapses (env GROUNDSWELL_LAPSE_AFTER)")
+	fs.StringVar(&askAgain, "ask-again-after", askAgain, `days after "not yet" before asking again (env GROUNDSWELL_ASK_AGAIN_AFTER)`)
+	fs.DurationVar(&c.followupEvery, "followup-every", c.followupEvery, "how often to look for follow-up that is due, at least 1s (env GROUNDSWELL_FOLLOWUP_EVERY)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("%s: unexpected argument %q", name, fs.Arg(0))
 	}
+	if err := parseSchedule(&c.schedule, remindBefore, lapseAfter, askAgain); err != nil {
+		return c, err
+	}
+	if c.followupEvery < time.Second {
+		return c, fmt.Errorf("--followup-every %s: the follow-up runs at most once a second", c.followupEvery)
+	}
 	return c, nil
+}
+
+// parseSchedule reads the follow-up schedule's settings.
+func parseSchedule(s *gs.Schedule, remindBefore, lapseAfter, askAgain string) error {
+	var err error
+	if s.RemindBefore, err = gs.ParseDayList(remindBefore); err != nil {
+		return fmt.Errorf("--remind-before: %s", gs.ErrorMessage(err))
+	}
+	if s.LapseAfter, err = gs.ParseDays(lapseAfter); err != nil {
+		return fmt.Errorf("--lapse-after: %s", gs.ErrorMessage(err))
+	}
+	if s.AskAgainAfter, err = gs.ParseDays(askAgain); err != nil {
+		return fmt.Errorf("--ask-again-after: %s", gs.ErrorMessage(err))
+	}
+	if err := s.Validate(); err != nil {
+		var msgs []string
+		for _, m := range gs.ErrorFields(err) {
+			msgs = append(msgs, m)
+		}
+		sort.Strings(msgs)
+		return fmt.Errorf("follow-up schedule: %s", strings.Join(msgs, "; "))
+	}
+	return nil
 }
 
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, loadDemo bool) error {
