@@ -64,28 +64,51 @@ func (s *Store) AppointLead(ctx context.Context, in gs.AppointLeadInput) (gs.Use
 	if err := in.Validate(); err != nil {
 		return gs.User{}, err
 	}
+	return s.appoint(ctx, leadsTable, in.GroupID, in.Email, in.Name, in.InvitedBy)
+}
+
+// GroupLeads lists the users who lead a group.
+func (s *Store) GroupLeads(ctx context.Context, groupID int64) ([]gs.User, error) {
+	return s.appointed(ctx, leadsTable, groupID)
+}
+
+// roleTable names a table of appointments (leads of groups, representatives
+// of organisations): the users appointed to each object of another table.
+type roleTable struct {
+	name, key, object, what string
+}
+
+var (
+	leadsTable = roleTable{name: "group_leads", key: "group_id", object: "stakeholder_groups", what: "group"}
+	repsTable  = roleTable{name: "organisation_reps", key: "organisation_id", object: "organisations", what: "organisation"}
+)
+
+// appoint adds the person with the email, made a member user if need be, to
+// a role table for one object, and returns the user. Appointing twice is
+// harmless.
+func (s *Store) appoint(ctx context.Context, rt roleTable, objectID int64, email, name string, invitedBy int64) (gs.User, error) {
 	var u gs.User
 	err := s.writeTx(ctx, func(tx *tx) error {
-		if !exists(ctx, tx, `SELECT 1 FROM stakeholder_groups WHERE id = ?`, in.GroupID) {
-			return gs.Errorf(gs.ENOTFOUND, "group not found")
+		if !exists(ctx, tx, `SELECT 1 FROM `+rt.object+` WHERE id = ?`, objectID) {
+			return gs.Errorf(gs.ENOTFOUND, "%s not found", rt.what)
 		}
 		var err error
-		if u, err = ensureMember(ctx, tx, in.Email, in.Name); err != nil {
+		if u, err = ensureMember(ctx, tx, email, name); err != nil {
 			return fmt.Errorf("find or add user: %w", err)
 		}
-		_, err = tx.exec(ctx, `INSERT INTO group_leads (group_id, user_id, invited_by, created_at) VALUES (?, ?, ?, ?)
-			ON CONFLICT (group_id, user_id) DO NOTHING`, in.GroupID, u.ID, nullID(in.InvitedBy), ms(tx.now))
+		_, err = tx.exec(ctx, `INSERT INTO `+rt.name+` (`+rt.key+`, user_id, invited_by, created_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT (`+rt.key+`, user_id) DO NOTHING`, objectID, u.ID, nullID(invitedBy), ms(tx.now))
 		return err
 	})
 	return u, err
 }
 
-// GroupLeads lists the users who lead a group.
-func (s *Store) GroupLeads(ctx context.Context, groupID int64) ([]gs.User, error) {
+// appointed lists the users appointed to one object of a role table, by name.
+func (s *Store) appointed(ctx context.Context, rt roleTable, objectID int64) ([]gs.User, error) {
 	var out []gs.User
 	err := s.readTx(ctx, func(tx *tx) error {
 		rows, err := tx.query(ctx, `SELECT u.id, u.email, u.name, u.role, u.password_hash, u.created_at
-			FROM group_leads l JOIN users u ON u.id = l.user_id WHERE l.group_id = ? ORDER BY u.name`, groupID)
+			FROM `+rt.name+` r JOIN users u ON u.id = r.user_id WHERE r.`+rt.key+` = ? ORDER BY u.name, u.id`, objectID)
 		if err != nil {
 			return err
 		}
@@ -100,7 +123,7 @@ func (s *Store) GroupLeads(ctx context.Context, groupID int64) ([]gs.User, error
 		return rows.Err()
 	})
 	if err != nil {
-		return nil, fmt.Errorf("leads of group %d: %w", groupID, err)
+		return nil, fmt.Errorf("users of %s %d: %w", rt.what, objectID, err)
 	}
 	return out, nil
 }

@@ -13,45 +13,12 @@ func (s *Store) AppointRep(ctx context.Context, in gs.AppointRepInput) (gs.User,
 	if err := in.Validate(); err != nil {
 		return gs.User{}, err
 	}
-	var u gs.User
-	err := s.writeTx(ctx, func(tx *tx) error {
-		if !exists(ctx, tx, `SELECT 1 FROM organisations WHERE id = ?`, in.OrganisationID) {
-			return gs.Errorf(gs.ENOTFOUND, "organisation not found")
-		}
-		var err error
-		if u, err = ensureMember(ctx, tx, in.Email, in.Name); err != nil {
-			return fmt.Errorf("find or add user: %w", err)
-		}
-		_, err = tx.exec(ctx, `INSERT INTO organisation_reps (organisation_id, user_id, invited_by, created_at) VALUES (?, ?, ?, ?)
-			ON CONFLICT (organisation_id, user_id) DO NOTHING`, in.OrganisationID, u.ID, nullID(in.InvitedBy), ms(tx.now))
-		return err
-	})
-	return u, err
+	return s.appoint(ctx, repsTable, in.OrganisationID, in.Email, in.Name, in.InvitedBy)
 }
 
 // OrganisationReps lists the users who represent an organisation.
 func (s *Store) OrganisationReps(ctx context.Context, orgID int64) ([]gs.User, error) {
-	var out []gs.User
-	err := s.readTx(ctx, func(tx *tx) error {
-		rows, err := tx.query(ctx, `SELECT u.id, u.email, u.name, u.role, u.password_hash, u.created_at
-			FROM organisation_reps r JOIN users u ON u.id = r.user_id WHERE r.organisation_id = ? ORDER BY u.name, u.id`, orgID)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var u gs.User
-			if err := scanUser(rows, &u); err != nil {
-				return err
-			}
-			out = append(out, u)
-		}
-		return rows.Err()
-	})
-	if err != nil {
-		return nil, fmt.Errorf("representatives of organisation %d: %w", orgID, err)
-	}
-	return out, nil
+	return s.appointed(ctx, repsTable, orgID)
 }
 
 // OrganisationAlliances lists the campaigns whose alliance an organisation
