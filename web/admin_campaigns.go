@@ -110,6 +110,7 @@ func (s *Server) campaignAdmin(w http.ResponseWriter, r *http.Request) {
 	type groupWithActions struct {
 		gs.GroupSummary
 		Actions []gs.ActionSummary
+		Leads   []gs.User
 	}
 	var withActions []groupWithActions
 	for _, g := range groups {
@@ -118,7 +119,12 @@ func (s *Server) campaignAdmin(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		withActions = append(withActions, groupWithActions{g, actions})
+		leads, err := s.store.GroupLeads(ctx, g.ID)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		withActions = append(withActions, groupWithActions{g, actions, leads})
 	}
 	milestones, err := s.store.Milestones(ctx, c.ID)
 	if err != nil {

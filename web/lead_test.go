@@ -22,12 +22,14 @@ func TestLeadJourney(t *testing.T) {
 	h.signIn()
 	gid := strconv.FormatInt(h.f.Group.ID, 10)
 
+	wantBody(t, h.get("/admin/campaigns/"+strconv.FormatInt(h.f.Campaign.ID, 10)), "Led by: no one yet", "/admin/groups/"+gid+"/leads/new")
 	wantBody(t, h.get("/admin/groups/"+gid+"/leads/new"), "Appoint a lead")
 	bad := h.post("/admin/groups/"+gid+"/leads/new", url.Values{"name": {""}, "email": {"not-an-email"}})
 	wantStatus(t, bad, http.StatusUnprocessableEntity)
 	wantBody(t, bad, "Enter their name", "Enter an email address in the correct format")
 	wantStatus(t, h.post("/admin/groups/"+gid+"/leads/new", url.Values{"name": {"Lee Lead"}, "email": {"Lee@Example.org"}}), http.StatusSeeOther)
 
+	wantBody(t, h.get("/admin/campaigns/"+strconv.FormatInt(h.f.Campaign.ID, 10)), "Led by: Lee Lead.")
 	msg, link := h.waitForEmail("lee@example.org", "You are invited to lead Community pharmacists")
 	if !strings.Contains(msg.Text, "Test call to action") || !strings.HasPrefix(link, "/signin/link/") {
 		t.Fatalf("invitation:\n%s\nlink %q", msg.Text, link)
