@@ -43,6 +43,9 @@ type Config struct {
 	// SweepEvery is how often the sweep looks for follow-up that is due;
 	// default DefaultSweepEvery.
 	SweepEvery time.Duration
+	// Digest is when group leads' weekly digest goes; nil means
+	// DefaultDigestSchedule (digest.go).
+	Digest *DigestSchedule
 	// Retry, when set, replaces River's backoff between attempts to send
 	// (tests make it short).
 	Retry  func(attempt int) time.Duration

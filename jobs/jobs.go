@@ -233,6 +233,22 @@ func (q *Queue) InsertTx(ctx context.Context, tx *sql.Tx, args river.JobArgs, op
 	return nil
 }
 
+// InsertManyTx enqueues many jobs in tx at once; like InsertTx, they exist
+// only if tx commits.
+func (q *Queue) InsertManyTx(ctx context.Context, tx *sql.Tx, args []river.JobArgs) error {
+	if len(args) == 0 {
+		return nil
+	}
+	params := make([]river.InsertManyParams, len(args))
+	for i, a := range args {
+		params[i] = river.InsertManyParams{Args: a, InsertOpts: q.opts(a, nil)}
+	}
+	if _, err := q.client.InsertManyTx(ctx, tx, params); err != nil {
+		return fmt.Errorf("enqueue %d %s jobs: %w", len(args), args[0].Kind(), err)
+	}
+	return nil
+}
+
 // Insert enqueues a job in a transaction of its own. On SQLite it needs the
 // write connection, so it must not be called while the caller holds a write
 // transaction open: use InsertTx in that transaction instead.

@@ -124,7 +124,7 @@ func (s *Store) commitPledges(ctx context.Context, batch []*pledgeCall) {
 	// On PostgreSQL two nodes' batches can deadlock (each waits on a row the
 	// other has inserted); the server aborts one, which is then run again.
 	for attempt := 0; attempt < 3; attempt++ {
-		if err = s.writeTx(ctx, func(t *tx) error { return writePledges(ctx, t, batch, s.AfterPledge) }); !isRetryable(err) {
+		if err = s.writeTx(ctx, func(t *tx) error { return writePledges(ctx, t, batch) }); !isRetryable(err) {
 			break
 		}
 	}
@@ -138,8 +138,8 @@ func (s *Store) commitPledges(ctx context.Context, batch []*pledgeCall) {
 
 // writePledges writes each pledge of a batch in its own savepoint, setting
 // every call's result.
-func writePledges(ctx context.Context, t *tx, batch []*pledgeCall, afterPledge AfterPledgeFunc) error {
-	tx := &pledgeTx{tx: t, stmts: map[string]*sql.Stmt{}, afterPledge: afterPledge}
+func writePledges(ctx context.Context, t *tx, batch []*pledgeCall) error {
+	tx := &pledgeTx{tx: t, stmts: map[string]*sql.Stmt{}}
 	for _, c := range batch {
 		if err := c.ctx.Err(); err != nil {
 			c.res, c.err = gs.PledgeResult{}, err
@@ -171,8 +171,7 @@ func writePledges(ctx context.Context, t *tx, batch []*pledgeCall, afterPledge A
 // when the transaction ends.
 type pledgeTx struct {
 	*tx
-	stmts       map[string]*sql.Stmt
-	afterPledge AfterPledgeFunc
+	stmts map[string]*sql.Stmt
 }
 
 func (t *pledgeTx) stmt(ctx context.Context, q string) (*sql.Stmt, error) {

@@ -11,6 +11,7 @@ import (
 	gs "github.com/groundswell-health/groundswell"
 	"github.com/groundswell-health/groundswell/demo"
 	"github.com/groundswell-health/groundswell/store"
+	"github.com/groundswell-health/groundswell/store/storetest"
 )
 
 // benchTarget is a store holding the demo data and what a pledge to its live
@@ -21,12 +22,16 @@ type benchTarget struct {
 	area    int64
 }
 
-// newBenchTarget opens a fresh SQLite file (WAL, synchronous=NORMAL, as in
-// production) and loads the demo data set into it.
-func newBenchTarget(b *testing.B) benchTarget {
+// newBenchTarget opens a fresh database — a SQLite file (WAL,
+// synchronous=NORMAL, as in production) when dsn is "", else the PostgreSQL
+// URL given — and loads the demo data set into it.
+func newBenchTarget(b *testing.B, dsn string) benchTarget {
 	b.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
+	if dsn == "" {
+		dsn = filepath.Join(b.TempDir(), "bench.db")
+	}
+	st, err := store.Open(ctx, dsn)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -92,11 +97,26 @@ func (t benchTarget) input() gs.PledgeInput {
 // one call is one new person and one commitment, committed (WAL,
 // synchronous=NORMAL). "serial" is one caller at a time; "clients64" is 64
 // concurrent callers, as in the load target. pledges/s is wall-clock.
+//
+// "postgres/…" runs the same on a fresh schema of the PostgreSQL server named
+// by GROUNDSWELL_TEST_POSTGRES (skipped when it is unset). The test server
+// scripts/test starts runs with fsync=off: to measure, point the variable at
+// a server with the durable defaults (docs/PERFORMANCE.md).
 func BenchmarkPledge(b *testing.B) {
+	benchPledge(b, func(b *testing.B) string { return "" })
+	b.Run("postgres", func(b *testing.B) {
+		storetest.PostgresURL(b) // skips here, on this benchmark's goroutine, when unset
+		benchPledge(b, func(b *testing.B) string { return storetest.PostgresSchema(b) })
+	})
+}
+
+// benchPledge runs the serial and clients64 benchmarks on a database that
+// dsn makes (called once per sub-benchmark, with the parent benchmark).
+func benchPledge(b *testing.B, dsn func(*testing.B) string) {
 	ctx := context.Background()
 	// One store per sub-benchmark, shared by its rounds (b.N grows): loading
 	// the demo data is not what is measured.
-	serial := onceTarget(b)
+	serial := onceTarget(b, dsn)
 	b.Run("serial", func(b *testing.B) {
 		t := serial()
 		b.ReportAllocs()
@@ -108,7 +128,7 @@ func BenchmarkPledge(b *testing.B) {
 		}
 		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "pledges/s")
 	})
-	parallel := onceTarget(b)
+	parallel := onceTarget(b, dsn)
 	b.Run("clients64", func(b *testing.B) {
 		t := parallel()
 		b.ReportAllocs()
@@ -128,11 +148,11 @@ func BenchmarkPledge(b *testing.B) {
 
 // onceTarget returns a function that makes the bench target on first call,
 // owned by b (the parent benchmark), and returns the same one after.
-func onceTarget(b *testing.B) func() benchTarget {
+func onceTarget(b *testing.B, dsn func(*testing.B) string) func() benchTarget {
 	var t benchTarget
 	return func() benchTarget {
 		if t.st == nil {
-			t = newBenchTarget(b)
+			t = newBenchTarget(b, dsn(b))
 		}
 		return t
 	}

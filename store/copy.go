@@ -48,6 +48,9 @@ var copyTables = []string{
 	"tokens",
 	"messages",
 	"followups",
+	"stories",
+	"digests_sent",
+	"group_messages",
 	"indicators",
 	"observations",
 }

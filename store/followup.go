@@ -476,65 +476,61 @@ func findLink(ctx context.Context, t *tx, token string) (gs.FollowupLink, error)
 	return l, err
 }
 
-// UseReportLink follows a report link: "done" marks the commitment done;
-// "not yet" marks it in progress, to be asked again later; "can't" marks it
-// lapsed with that outcome and the optional reason; "start again" revives a
-// lapsed one, as "not yet" does. The link is spent in the same transaction.
-// A link that is unknown, used, expired, or whose answer cannot be taken
-// (ReportRefusal) is an error and changes nothing.
+// UseReportLink follows a report link with its own answer: "done" marks the
+// commitment done; "not yet" marks it in progress, to be asked again later;
+// "can't" marks it lapsed with that outcome and the optional reason; "start
+// again" revives a lapsed one, as "not yet" does. The link is spent in the
+// same transaction. A link that is unknown, used, expired, or whose answer
+// cannot be taken (ReportRefusal) is an error and changes nothing.
+// AnswerReportLink (aftercare.go) takes the other answers a link's page
+// offers.
 func (s *Store) UseReportLink(ctx context.Context, token, reason string) (gs.FollowupLink, error) {
-	var l gs.FollowupLink
-	err := s.writeTx(ctx, func(t *tx) error {
-		var err error
-		if l, err = findLink(ctx, t, token); err != nil {
-			return err
-		}
-		switch {
-		case !slices.Contains(gs.ReportPurposes, l.Purpose):
-			return ErrLinkUnknown
-		case l.Used:
-			return ErrLinkUsed
-		case l.Expired:
-			return ErrLinkExpired
-		}
-		if msg := gs.ReportRefusal(l.Purpose, l.State.Commitment.Status); msg != "" {
-			return gs.Errorf(gs.ECONFLICT, "%s", msg)
-		}
-		if l.Purpose == gs.TokenReportCant {
-			if reason, err = gs.CleanReason(reason); err != nil {
-				return err
-			}
-		}
-		r, err := t.exec(ctx, `UPDATE tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL`, ms(t.now), hashToken(token))
-		if err != nil {
-			return fmt.Errorf("spend link: %w", err)
-		}
-		if n, err := r.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return ErrLinkUsed // used by a request that got in first
-		}
-		id := l.State.Commitment.ID
-		switch l.Purpose {
-		case gs.TokenReportDone:
-			_, err = t.exec(ctx, `UPDATE commitments SET status = 'done', outcome = 'done', outcome_reason = '', reported_at = ?, updated_at = ? WHERE id = ?`,
-				ms(t.now), ms(t.now), id)
-		case gs.TokenReportNotYet, gs.TokenRevive:
-			// followup_on is cleared for the next sweep to set, from
-			// reported_at and the schedule's AskAgainAfter.
-			_, err = t.exec(ctx, `UPDATE commitments SET status = 'in_progress', outcome = 'not_yet', outcome_reason = '', reported_at = ?, followup_on = '', updated_at = ? WHERE id = ?`,
-				ms(t.now), ms(t.now), id)
-		case gs.TokenReportCant:
-			_, err = t.exec(ctx, `UPDATE commitments SET status = 'lapsed', outcome = 'cant', outcome_reason = ?, reported_at = ?, updated_at = ? WHERE id = ?`,
-				reason, ms(t.now), ms(t.now), id)
-		}
-		if err != nil {
-			return fmt.Errorf("report on commitment %d: %w", id, err)
-		}
-		l.Used = true
-		l.State, err = followupState(ctx, t, id)
-		return err
-	})
+	return s.AnswerReportLink(ctx, token, gs.OutcomeReport{Reason: reason})
+}
+
+// answerReportLink follows a report link with an answer: the link's own
+// when rep.Outcome is empty, or another of gs.LinkOutcomes.
+func answerReportLink(ctx context.Context, t *tx, token string, rep gs.OutcomeReport) (gs.FollowupLink, error) {
+	l, err := findLink(ctx, t, token)
+	if err != nil {
+		return l, err
+	}
+	switch {
+	case !slices.Contains(gs.ReportPurposes, l.Purpose):
+		return l, ErrLinkUnknown
+	case l.Used:
+		return l, ErrLinkUsed
+	case l.Expired:
+		return l, ErrLinkExpired
+	}
+	if msg := gs.ReportRefusal(l.Purpose, l.State.Commitment.Status); msg != "" {
+		return l, gs.Errorf(gs.ECONFLICT, "%s", msg)
+	}
+	answers := gs.LinkOutcomes(l.Purpose)
+	if rep.Outcome == "" {
+		rep.Outcome = answers[0]
+	}
+	if !slices.Contains(answers, rep.Outcome) {
+		return l, gs.FieldErrors{"outcome": "Choose one of the answers"}.Err()
+	}
+	if err := rep.Validate(); err != nil {
+		return l, err
+	}
+	r, err := t.exec(ctx, `UPDATE tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL`, ms(t.now), hashToken(token))
+	if err != nil {
+		return l, fmt.Errorf("spend link: %w", err)
+	}
+	if n, err := r.RowsAffected(); err != nil {
+		return l, err
+	} else if n == 0 {
+		return l, ErrLinkUsed // used by a request that got in first
+	}
+	id := l.State.Commitment.ID
+	if err := applyOutcome(ctx, t, id, rep); err != nil {
+		return l, err
+	}
+	l.Used = true
+	l.State, err = followupState(ctx, t, id)
 	return l, err
 }
 

@@ -74,16 +74,29 @@ func (s *Store) OwnCommitments(ctx context.Context, email string) ([]gs.Receipt,
 
 // SetOwnStatus changes the status of a pledge by its owner, identified by
 // email: it is ENOTFOUND for anyone else's pledge. Owners may mark a pledge
-// in progress or done, withdraw it, or revive a lapsed one.
+// in progress or done, withdraw it, or revive a lapsed one. The outcome
+// follows, as if reported (ReportOwn): done is done, and in progress is "not
+// yet", which takes the pledge off its group leads' follow-up list if it was
+// blocked; withdrawing leaves the last outcome as it was.
 func (s *Store) SetOwnStatus(ctx context.Context, email string, commitmentID int64, status string) error {
+	set := `status = ?, updated_at = ?`
 	switch status {
-	case gs.StatusInProgress, gs.StatusDone, gs.StatusWithdrawn:
+	case gs.StatusDone:
+		// reported_at dates it done, for its certificate.
+		set += `, outcome = 'done', outcome_reason = '', reported_at = ?`
+	case gs.StatusInProgress:
+		set += `, outcome = 'not_yet', outcome_reason = '', reported_at = COALESCE(?, reported_at)`
+	case gs.StatusWithdrawn:
+		set += `, reported_at = COALESCE(?, reported_at)`
 	default:
 		return gs.FieldErrors{"status": "Choose what has happened to your pledge"}.Err()
 	}
 	return s.writeTx(ctx, func(tx *tx) error {
-		return tx.update(ctx, "pledge", `UPDATE commitments SET status = ?, updated_at = ?
-			WHERE id = ? AND person_id = (SELECT id FROM people WHERE email = ?)`,
-			status, ms(tx.now), commitmentID, gs.NormalizeEmail(email))
+		var reported any // only done is dated
+		if status == gs.StatusDone {
+			reported = ms(tx.now)
+		}
+		return tx.update(ctx, "pledge", `UPDATE commitments SET `+set+` WHERE id = ? AND person_id = (SELECT id FROM people WHERE email = ?)`,
+			status, ms(tx.now), reported, commitmentID, gs.NormalizeEmail(email))
 	})
 }

@@ -113,11 +113,6 @@ func pledge(ctx context.Context, tx *pledgeTx, in gs.PledgeInput) (gs.PledgeResu
 	} else if err != nil {
 		return res, fmt.Errorf("insert commitment: %w", err)
 	}
-	if tx.afterPledge != nil {
-		if err := tx.afterPledge(ctx, tx.tx.tx, c); err != nil {
-			return res, fmt.Errorf("after pledge: %w", err)
-		}
-	}
 	if inviterID != 0 {
 		if _, err := tx.exec(ctx, `INSERT INTO relationships (campaign_id, to_id, from_id, kind, created_at) VALUES (?, ?, ?, 'invited', ?)
 			ON CONFLICT (campaign_id, to_id) DO NOTHING`, campaignID, person.ID, inviterID, ms(tx.now)); err != nil {

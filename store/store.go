@@ -32,12 +32,6 @@ type Store struct {
 	// pledges queues pledges for group commit (batch.go).
 	pledges pledgeQueue
 
-	// AfterPledge, when set, runs inside the transaction of every new
-	// pledge: the place to enqueue its confirmation email, so that the
-	// pledge and the job that follows it up are stored together or not at
-	// all. Set it before the store is used.
-	AfterPledge AfterPledgeFunc
-
 	// Now is the store's clock, read once per transaction; tests replace it.
 	Now func() time.Time
 }
@@ -132,9 +126,6 @@ func redact(dsn string) string {
 	}
 	return u.Redacted()
 }
-
-// AfterPledgeFunc is called with a new pledge's transaction and commitment.
-type AfterPledgeFunc func(ctx context.Context, tx *sql.Tx, c gs.Commitment) error
 
 // WriteDB returns the pool that writes go through. The job queue keeps its
 // jobs in the same database and must share this pool: on SQLite it is the

@@ -8,7 +8,8 @@ import (
 )
 
 // leadGroupPage is a group lead's home for their group: its goal, actions,
-// fellow leads and the people who pledged.
+// the pledges that need following up (blocked or lapsed), fellow leads and
+// the people who pledged.
 func (s *Server) leadGroupPage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	c, g, err := s.adminGroup(r)
@@ -31,9 +32,19 @@ func (s *Server) leadGroupPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "lead_group", page{Title: g.Name, D: map[string]any{
-		"Campaign": c, "Group": g, "Actions": actions, "Leads": leads, "Participants": people,
-	}})
+	followUps, err := s.store.GroupFollowUps(ctx, g.ID, followUpSize)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d := map[string]any{
+		"Campaign": c, "Group": g, "Actions": actions, "Leads": leads, "Participants": people, "FollowUps": followUps,
+	}
+	if err := s.leadMessaging(r, g.ID, d); err != nil { // messages sent, the digest (message.go)
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "lead_group", page{Title: g.Name, D: d})
 }
 
 // groupHome is where a group's editors return after a change: the campaign's

@@ -13,7 +13,7 @@ import (
 func (s *Server) mePage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	a := currentAccess(r)
-	mine, err := s.store.OwnCommitments(ctx, a.User.Email)
+	mine, err := s.store.OwnPledges(ctx, a.User.Email)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -39,24 +39,4 @@ func (s *Server) mePage(w http.ResponseWriter, r *http.Request) {
 	// By name: the map gives them in no order.
 	slices.SortFunc(orgs, func(x, y gs.Organisation) int { return strings.Compare(x.Name, y.Name) })
 	s.render(w, r, http.StatusOK, "me", page{Title: "Your pledges", D: map[string]any{"Commitments": mine, "Leads": leads, "Represents": orgs}})
-}
-
-// meCommitmentStatus records what happened to one of the person's own
-// pledges. Someone else's pledge is not found.
-func (s *Server) meCommitmentStatus(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	f, err := parseForm(w, r, "status")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if err := s.store.SetOwnStatus(r.Context(), currentUser(r).Email, id, f.Get("status")); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/me", http.StatusSeeOther)
 }

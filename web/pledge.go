@@ -179,18 +179,19 @@ func newSubmissionKey() string {
 }
 
 func (s *Server) pledgeReceipt(w http.ResponseWriter, r *http.Request) {
-	rc, err := s.store.Receipt(r.Context(), r.PathValue("receipt"))
+	p, err := s.store.PledgeByReceipt(r.Context(), r.PathValue("receipt"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	rc := p.Receipt
 	invite := s.baseURL(r) + "/campaigns/" + rc.Campaign.Slug + "/join/" + rc.Person.ReferralCode
 	// The receipt's address is the only key to it: keep it out of caches
 	// and of Referer headers.
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Referrer-Policy", "no-referrer")
 	s.render(w, r, http.StatusOK, "receipt", page{Title: "Thank you for your pledge", Illustrative: rc.Campaign.Illustrative, D: map[string]any{
-		"Receipt": rc, "InviteURL": invite,
+		"Receipt": rc, "Pledge": p, "InviteURL": invite,
 	}})
 }
 

@@ -92,6 +92,9 @@ func refParam(r *http.Request) string {
 
 const wallSize = 30
 
+// storiesSize is how many stories a group's page shows, newest first.
+const storiesSize = 12
+
 func (s *Server) groupPage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	c, err := s.visibleCampaign(r)
@@ -114,6 +117,11 @@ func (s *Server) groupPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	stories, err := s.store.GroupStories(ctx, g.ID, storiesSize)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	people := 0
 	if groups, err := s.store.Groups(ctx, c.ID); err == nil {
 		for _, other := range groups {
@@ -123,7 +131,7 @@ func (s *Server) groupPage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.render(w, r, http.StatusOK, "group", page{Title: g.Name + " – " + c.Title, Illustrative: c.Illustrative, D: map[string]any{
-		"Campaign": c, "Group": g, "Actions": actions, "Wall": wall, "People": people, "Ref": refParam(r),
+		"Campaign": c, "Group": g, "Actions": actions, "Wall": wall, "Stories": stories, "People": people, "Ref": refParam(r),
 	}})
 }
 

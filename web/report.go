@@ -25,12 +25,15 @@ var reportTitles = map[string]string{
 	gs.TokenRevive:       "Start your pledge again",
 }
 
-// thanksTitles heads the page shown once a report link has been used.
+// thanksTitles heads the page shown once a report link has been used, by
+// the answer given (starting a pledge again has its own).
 var thanksTitles = map[string]string{
-	gs.TokenReportDone:   "Thank you: your pledge is done",
-	gs.TokenReportNotYet: "Thank you for letting us know",
-	gs.TokenReportCant:   "Thank you for telling us",
-	gs.TokenRevive:       "Your pledge is open again",
+	gs.OutcomeDone:    "Thank you: your pledge is done",
+	gs.OutcomePartly:  "Thank you: you have done part of it",
+	gs.OutcomeNotYet:  "Thank you for letting us know",
+	gs.OutcomeBlocked: "Thank you for telling us what is in the way",
+	gs.OutcomeCant:    "Thank you for telling us",
+	gs.TokenRevive:    "Your pledge is open again",
 }
 
 // linkHeaders keeps a link page out of caches and its address out of
@@ -98,32 +101,42 @@ func (s *Server) reportForm(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.showReport(w, r, http.StatusOK, l, newForm("reason"))
+	f := newForm(outcomeFields...)
+	f.Set("outcome", gs.LinkOutcomes(l.Purpose)[0]) // the answer clicked in the email
+	s.showReport(w, r, http.StatusOK, l, f)
 }
 
+// showReport shows the page of a report link: the link's own answer chosen,
+// and the others near it offered (gs.LinkOutcomes), with one button.
 func (s *Server) showReport(w http.ResponseWriter, r *http.Request, status int, l gs.FollowupLink, f *form) {
 	linkHeaders(w)
 	s.render(w, r, status, "report", page{Title: reportTitles[l.Purpose], Form: f, D: map[string]any{
-		"Token": r.PathValue("token"), "Purpose": l.Purpose, "State": l.State, "MaxReason": gs.MaxReasonLength,
+		"Receipt": l.State.Receipt, "DueOn": l.State.FollowUpOn, "Action": "/report/" + r.PathValue("token"),
+		"Revive": l.Purpose == gs.TokenRevive, "Question": "What would you like to tell us?", "Button": "Send my answer",
+		"Choices": outcomeChoices(gs.LinkOutcomes(l.Purpose), false),
 	}})
 }
 
-// reportSubmit records the answer of a report link, then shows the
-// thank-you page (post/redirect/get). A reason that is too long brings the
-// form back, with the link unspent.
+// reportSubmit records the answer of a report link — its own, or another
+// its page offers — then shows the thank-you page (post/redirect/get). A
+// reason that is too long, or what is in the way left out, brings the form
+// back, with the link unspent.
 func (s *Server) reportSubmit(w http.ResponseWriter, r *http.Request) {
-	f, err := parseForm(w, r, "reason")
+	f, err := parseForm(w, r, outcomeFields...)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	token := r.PathValue("token")
-	l, err := s.store.UseReportLink(r.Context(), token, f.Get("reason"))
+	l, err := s.store.AnswerReportLink(r.Context(), token, outcomeReport(f))
 	switch {
 	case err == nil:
 		http.Redirect(w, r, "/report/"+token+"/thanks", http.StatusSeeOther)
 	case gs.ErrorCode(err) == gs.EINVALID:
 		f.Fail(err)
+		if f.Get("outcome") == "" {
+			f.Set("outcome", gs.LinkOutcomes(l.Purpose)[0])
+		}
 		s.showReport(w, r, http.StatusUnprocessableEntity, l, f)
 	default:
 		s.linkFailed(w, r, l, err)
@@ -131,7 +144,9 @@ func (s *Server) reportSubmit(w http.ResponseWriter, r *http.Request) {
 }
 
 // reportThanks is the page after a report link has been used. Its address
-// holds the spent link, so it shows only what that link did.
+// holds the spent link, so it shows only what that link did — and, when the
+// pledge is done or partly done and the link has not expired, invites its
+// story.
 func (s *Server) reportThanks(w http.ResponseWriter, r *http.Request) {
 	linkHeaders(w)
 	token := r.PathValue("token")
@@ -147,8 +162,36 @@ func (s *Server) reportThanks(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/report/"+token, http.StatusSeeOther)
 		return
 	}
-	s.render(w, r, http.StatusOK, "report_thanks", page{Title: thanksTitles[l.Purpose], D: map[string]any{
-		"Purpose": l.Purpose, "State": l.State,
+	s.showThanks(w, r, http.StatusOK, token, l, nil)
+}
+
+// showThanks shows the thank-you page of a used report link, with the story
+// form (f, or the story written before) when a story may be told.
+func (s *Server) showThanks(w http.ResponseWriter, r *http.Request, status int, token string, l gs.FollowupLink, f *form) {
+	st := l.State
+	a, err := s.store.Aftercare(r.Context(), st.Commitment.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := gs.OwnPledge{Receipt: st.Receipt, Aftercare: a}
+	key := st.Outcome
+	if l.Purpose == gs.TokenRevive {
+		key = gs.TokenRevive
+	}
+	title := thanksTitles[key]
+	if title == "" {
+		title = thanksTitles[gs.OutcomeNotYet]
+	}
+	story := p.StoryAllowed() && !l.Expired
+	if f == nil && story {
+		f = storyForm(a.Story)
+	}
+	linkHeaders(w)
+	s.render(w, r, status, "report_thanks", page{Title: title, Form: f, D: map[string]any{
+		"Purpose": l.Purpose, "Outcome": st.Outcome, "State": st, "Pledge": p, "Story": story,
+		"Action": "/report/" + token + "/story", "MaxStory": gs.MaxStoryLength,
+		"Saved": status == http.StatusOK && r.URL.Query().Get("story") == "saved",
 	}})
 }
 

@@ -6,10 +6,12 @@ package web
 
 import (
 	"context"
+	"database/sql"
 	"log/slog"
 	"net/http"
 	"time"
 
+	gs "github.com/groundswell-health/groundswell"
 	"github.com/groundswell-health/groundswell/store"
 )
 
@@ -41,6 +43,10 @@ type Mailer interface {
 	// SendRepInvitation emails a user an invitation, with a sign-in link,
 	// to represent an organisation.
 	SendRepInvitation(ctx context.Context, userID, orgID int64) error
+	// EnqueueGroupMessage queues the email of a lead's message to one of
+	// their group's participants inside tx, the transaction that records
+	// the message (store.SendGroupMessage).
+	EnqueueGroupMessage(ctx context.Context, tx *sql.Tx, r gs.GroupMessageRecipient) error
 }
 
 // Server serves the web UI.
@@ -101,6 +107,15 @@ func (s *Server) routes() *http.ServeMux {
 	h("GET /report/{token}/thanks", anyone, s.reportThanks)
 	h("GET /unsubscribe/{token}", anyone, s.unsubscribeForm)
 	h("POST /unsubscribe/{token}", anyone, s.unsubscribeSubmit)
+	// Aftercare: how a pledge went, its story and its certificate. The
+	// story from a used report link (the link is the key); the certificate
+	// of a done pledge (its receipt's address is the key); the rest signed in,
+	// each handler finding only the person's own pledge.
+	h("POST /report/{token}/story", anyone, s.reportStorySubmit)
+	h("GET /certificate/{receipt}", anyone, s.certificatePage)
+	h("GET /me/commitments/{id}", signedIn, s.meReportForm)
+	h("GET /me/commitments/{id}/story", signedIn, s.meStoryForm)
+	h("POST /me/commitments/{id}/story", signedIn, s.meStorySubmit)
 
 	h("GET /signin", anyone, s.signinForm)
 	h("POST /signin", anyone, s.signinSubmit)
@@ -124,6 +139,13 @@ func (s *Server) routes() *http.ServeMux {
 	h("POST /admin/groups/{id}/leads/new", leadOfGroup, s.leadAppoint)
 	h("GET /admin/actions/{id}/edit", leadOfAction, s.actionEdit)
 	h("POST /admin/actions/{id}/edit", leadOfAction, s.actionUpdate)
+	// A lead's message to their group's participants; the weekly digest,
+	// and its unsubscribe link (no sign-in: the link is the key).
+	h("GET /lead/groups/{id}/message", leadOfGroup, s.messageForm)
+	h("POST /lead/groups/{id}/message", leadOfGroup, s.messageSubmit)
+	h("POST /lead/groups/{id}/digest", leadOfGroup, s.digestSetting)
+	h("GET /digest/unsubscribe/{token}", anyone, s.digestUnsubscribeForm)
+	h("POST /digest/unsubscribe/{token}", anyone, s.digestUnsubscribeSubmit)
 
 	// Organisation representatives, signed in by emailed link.
 	h("GET /org/{id}", repOfOrganisation, s.orgHome)

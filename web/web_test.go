@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -114,7 +115,7 @@ func startMail(t *testing.T, st *store.Store) web.Mailer {
 		t.Fatal(err)
 	}
 	fu := followup.New(st, nil, followup.Config{BaseURL: "http://groundswell.test", Logger: quietLogger()})
-	q, err := jobs.New(st.WriteDB(), st.Dialect(), jobs.Config{Kinds: append(fu.Kinds(), fu.AccessKinds()...), Logger: quietLogger()})
+	q, err := jobs.New(st.WriteDB(), st.Dialect(), jobs.Config{Kinds: slices.Concat(fu.Kinds(), fu.AccessKinds(), fu.DigestKinds(), fu.MessageKinds()), Logger: quietLogger()})
 	if err != nil {
 		t.Fatal(err)
 	}

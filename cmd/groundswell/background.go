@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -10,7 +9,6 @@ import (
 	"slices"
 	"time"
 
-	gs "github.com/groundswell-health/groundswell"
 	"github.com/groundswell-health/groundswell/followup"
 	"github.com/groundswell-health/groundswell/jobs"
 	"github.com/groundswell-health/groundswell/mail"
@@ -44,17 +42,13 @@ func startBackground(ctx context.Context, st *store.Store, cfg config, baseURL s
 		return nil, nil, err
 	}
 	fu := followup.New(st, sender, followup.Config{BaseURL: baseURL, ConfirmWithin: cfg.confirmWithin,
-		Schedule: cfg.schedule, SweepEvery: cfg.followupEvery, Logger: logger})
-	q, err := jobs.New(st.WriteDB(), st.Dialect(), jobs.Config{Kinds: slices.Concat(fu.Kinds(), fu.AccessKinds(), fu.MaintenanceKinds()), Logger: logger})
+		Schedule: cfg.schedule, SweepEvery: cfg.followupEvery, Digest: &cfg.digest, Logger: logger})
+	kinds := slices.Concat(fu.Kinds(), fu.AccessKinds(), fu.MaintenanceKinds(), fu.DigestKinds(), fu.MessageKinds())
+	q, err := jobs.New(st.WriteDB(), st.Dialect(), jobs.Config{Kinds: kinds, Logger: logger})
 	if err != nil {
 		return nil, nil, err
 	}
 	fu.UseQueue(q) // the follow-up sweep queues its emails here
-	// The confirmation email is enqueued in the pledge's own transaction:
-	// no pledge without its email, no email for a pledge rolled back.
-	st.AfterPledge = func(ctx context.Context, tx *sql.Tx, c gs.Commitment) error {
-		return q.InsertTx(ctx, tx, followup.SendConfirmation{CommitmentID: c.ID}, nil)
-	}
 	if err := q.Start(ctx); err != nil {
 		return nil, nil, err
 	}

@@ -42,6 +42,7 @@ Environment:
   GROUNDSWELL_LAPSE_AFTER     days after the date, with no report, before a pledge lapses (default 14d)
   GROUNDSWELL_ASK_AGAIN_AFTER days after "not yet" before asking again (default 14d)
   GROUNDSWELL_FOLLOWUP_EVERY  how often to look for follow-up that is due (default 5m)
+  GROUNDSWELL_DIGEST_AT       day and hour, UK time, of group leads' weekly digest (default "Monday 08:00")
 Flags win over environment variables.
 `
 
@@ -78,8 +79,9 @@ type config struct {
 	secureCookies     bool
 	smtp              mail.SMTPConfig
 	confirmWithin     time.Duration
-	schedule          gs.Schedule   // when pledges are followed up
-	followupEvery     time.Duration // how often the follow-up sweep runs
+	schedule          gs.Schedule             // when pledges are followed up
+	followupEvery     time.Duration           // how often the follow-up sweep runs
+	digest            followup.DigestSchedule // when group leads' weekly digest goes
 }
 
 func parseConfig(name string, args []string, getenv func(string) string, stderr io.Writer) (config, error) {
@@ -128,6 +130,10 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		}
 		c.followupEvery = d
 	}
+	digestAt := followup.DefaultDigestSchedule().String()
+	if v := getenv("GROUNDSWELL_DIGEST_AT"); v != "" {
+		digestAt = v
+	}
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.addr, "addr", c.addr, "address to listen on, HOST:PORT (env GROUNDSWELL_ADDR)")
@@ -144,6 +150,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	fs.StringVar(&lapseAfter, "lapse-after", lapseAfter, "days after a pledge's date with no report before it lapses (env GROUNDSWELL_LAPSE_AFTER)")
 	fs.StringVar(&askAgain, "ask-again-after", askAgain, `days after "not yet" before asking again (env GROUNDSWELL_ASK_AGAIN_AFTER)`)
 	fs.DurationVar(&c.followupEvery, "followup-every", c.followupEvery, "how often to look for follow-up that is due, at least 1s (env GROUNDSWELL_FOLLOWUP_EVERY)")
+	fs.StringVar(&digestAt, "digest-at", digestAt, `day and hour, UK time, from which group leads' weekly digest goes, such as "Monday 08:00" (env GROUNDSWELL_DIGEST_AT)`)
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -152,6 +159,10 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	}
 	if err := parseSchedule(&c.schedule, remindBefore, lapseAfter, askAgain); err != nil {
 		return c, err
+	}
+	var err error
+	if c.digest, err = followup.ParseDigestAt(digestAt); err != nil {
+		return c, fmt.Errorf("--digest-at: %w", err)
 	}
 	if c.followupEvery < time.Second {
 		return c, fmt.Errorf("--followup-every %s: the follow-up runs at most once a second", c.followupEvery)
