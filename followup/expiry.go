@@ -20,7 +20,7 @@ import (
 func (f *Followup) MaintenanceKinds() []jobs.Kind {
 	return []jobs.Kind{
 		jobs.Define[DispatchConfirmations](&dispatchWorker{f: f}, jobs.Options{Every: time.Second}),
-		jobs.Define[SendConfirmations](&confirmationsWorker{f: f}, jobs.Options{MaxAttempts: 20}),
+		jobs.Define[SendConfirmations](&confirmationsWorker{f: f}, jobs.Options{MaxAttempts: 20, Background: true}),
 		jobs.Define[ExpireUnconfirmed](&expiryWorker{f: f}, jobs.Options{Every: time.Hour}),
 	}
 }

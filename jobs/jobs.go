@@ -58,6 +58,12 @@ type Options struct {
 	// arguments, but not a MaxAttempts given to Insert or InsertTx.
 	MaxAttempts int
 
+	// Background, when set, runs the kind's jobs one at a time in a queue
+	// of their own, behind everything else: bulk work (a surge of
+	// confirmation emails) then trails the requests that caused it instead
+	// of competing with them for the database and the CPU.
+	Background bool
+
 	// Every, when set, makes the kind periodic: a job with the zero value of
 	// the kind's arguments is inserted when the queue starts and every Every
 	// after. Only the elected leader among the nodes sharing a database
@@ -117,7 +123,12 @@ type Queue struct {
 	client *river.Client[*sql.Tx]
 	// maxAttempts holds the MaxAttempts of each kind that sets one.
 	maxAttempts map[string]int
+	// background holds the kinds that run in BackgroundQueue.
+	background map[string]bool
 }
+
+// BackgroundQueue is the River queue of kinds declared Background.
+const BackgroundQueue = "background"
 
 // New returns a queue on db, which must already hold River's tables (see
 // Migrate). dialect is "sqlite" or "postgres", as store.Store.Dialect reports.
@@ -137,7 +148,7 @@ func New(db *sql.DB, dialect string, cfg Config) (*Queue, error) {
 	if err != nil {
 		return nil, err
 	}
-	q := &Queue{maxAttempts: map[string]int{}}
+	q := &Queue{maxAttempts: map[string]int{}, background: map[string]bool{}}
 	workers := river.NewWorkers()
 	var periodic []*river.PeriodicJob
 	seen := map[string]bool{}
@@ -163,6 +174,7 @@ func New(db *sql.DB, dialect string, cfg Config) (*Queue, error) {
 		if n > 0 {
 			q.maxAttempts[k.name] = n
 		}
+		q.background[k.name] = k.opts.Background
 	}
 	if len(cfg.Kinds) == 0 {
 		return nil, errors.New("no job kinds declared")
@@ -173,6 +185,7 @@ func New(db *sql.DB, dialect string, cfg Config) (*Queue, error) {
 		PeriodicJobs: periodic,
 		Queues: map[string]river.QueueConfig{
 			river.QueueDefault: {MaxWorkers: cmp.Or(cfg.MaxWorkers, DefaultMaxWorkers)},
+			BackgroundQueue:    {MaxWorkers: 1},
 		},
 		PollOnly:          true,
 		FetchPollInterval: poll,
@@ -261,14 +274,15 @@ func (q *Queue) Insert(ctx context.Context, args river.JobArgs, opts *river.Inse
 
 // opts applies the kind's MaxAttempts to the caller's insert options.
 func (q *Queue) opts(args river.JobArgs, o *river.InsertOpts) *river.InsertOpts {
-	n, ok := q.maxAttempts[args.Kind()]
-	if !ok || (o != nil && o.MaxAttempts != 0) {
-		return o
-	}
 	var c river.InsertOpts
 	if o != nil {
 		c = *o
 	}
-	c.MaxAttempts = n
+	if n, ok := q.maxAttempts[args.Kind()]; ok && c.MaxAttempts == 0 {
+		c.MaxAttempts = n
+	}
+	if q.background[args.Kind()] && c.Queue == "" {
+		c.Queue = BackgroundQueue
+	}
 	return &c
 }
