@@ -30,6 +30,7 @@ Usage:
   groundswell user add --organiser --email EMAIL --name NAME [--db PATH]
                                                      add an organiser; the password is read from stdin
   groundswell migrate-data --from PATH --to postgres://…   copy a SQLite database into a new PostgreSQL one
+  groundswell import observations FILE.csv [--db PATH] [--keep-good --rejects FILE]   load indicator data from a CSV
   groundswell spc [flags] [FILE]                     an SPC chart ("Making Data Count" XmR) of a period,value CSV, as JSON
 Environment:
   GROUNDSWELL_ADDR       address to listen on (default localhost:8080)
@@ -62,6 +63,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return userCmd(ctx, args[1:], getenv, stdin, stdout, stderr)
 	case "migrate-data":
 		return migrateDataCmd(ctx, args[1:], stdout, stderr)
+	case "import":
+		return importCmd(ctx, args[1:], getenv, stdout, stderr)
 	case "spc":
 		return spcCmd(args[1:], stdin, stdout, stderr)
 	case "help", "-h", "--help":
