@@ -85,12 +85,17 @@ var routeRules = map[string]string{
 	"GET /admin/campaigns/{id}/alliance/new":              "organiser",
 	"POST /admin/campaigns/{id}/alliance/new":             "organiser",
 	"POST /admin/campaigns/{id}/alliance/{org}/remove":    "organiser",
+	"GET /admin/observations/import":                      "organiser",
+	"POST /admin/observations/import":                     "organiser",
 	"GET /admin/outbox":                                   "organiser",
 	"GET /admin/organisations":                            "organiser",
 	"GET /admin/organisations/new":                        "organiser",
 	"POST /admin/organisations/new":                       "organiser",
 	"GET /admin/organisations/{id}/edit":                  "organiser",
 	"POST /admin/organisations/{id}/edit":                 "organiser",
+
+	// The indicator chart as JSON.
+	"GET /campaigns/{slug}/indicators/{indicator}/spc.json": "anyone",
 }
 
 // allowedRoles is, for each rule, the roles it lets through.

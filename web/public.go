@@ -1,9 +1,11 @@
 package web
 
 import (
+	"encoding/json"
 	"net/http"
 
 	gs "github.com/groundswell-health/groundswell"
+	"github.com/groundswell-health/groundswell/spc"
 	"github.com/groundswell-health/groundswell/store"
 )
 
@@ -135,61 +137,149 @@ func (s *Server) groupPage(w http.ResponseWriter, r *http.Request) {
 	}})
 }
 
-func (s *Server) indicatorPage(w http.ResponseWriter, r *http.Request) {
+// indicatorView is what the indicator page and its JSON share: the
+// indicator, the area asked for (?area=CODE, else the first, the nation)
+// and its observations, and the recalculation date (?recalc=YYYY-MM-DD).
+type indicatorView struct {
+	Campaign gs.Campaign
+	Ind      gs.Indicator
+	Areas    []gs.Area
+	Area     gs.Area
+	Obs      []gs.Observation
+	Recalc   gs.Date
+}
+
+func (s *Server) loadIndicator(r *http.Request) (indicatorView, error) {
 	ctx := r.Context()
+	var v indicatorView
 	c, err := s.visibleCampaign(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return v, err
 	}
+	v.Campaign = c
 	ind, err := s.store.IndicatorBySlug(ctx, r.PathValue("indicator"))
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return v, err
 	}
 	if ind.CampaignID != c.ID {
-		s.fail(w, r, gs.Errorf(gs.ENOTFOUND, "indicator not found"))
-		return
+		return v, gs.Errorf(gs.ENOTFOUND, "indicator not found")
 	}
-	areas, err := s.store.ObservedAreas(ctx, ind.ID)
-	if err != nil {
-		s.fail(w, r, err)
-		return
+	v.Ind = ind
+	if v.Areas, err = s.store.ObservedAreas(ctx, ind.ID); err != nil {
+		return v, err
 	}
-	var area gs.Area
-	if len(areas) > 0 {
-		area = areas[0]
+	if len(v.Areas) > 0 {
+		v.Area = v.Areas[0]
 	}
 	if code := r.URL.Query().Get("area"); code != "" {
 		found := false
-		for _, a := range areas {
+		for _, a := range v.Areas {
 			if a.Code == code {
-				area, found = a, true
+				v.Area, found = a, true
 			}
 		}
 		if !found {
-			s.fail(w, r, gs.Errorf(gs.ENOTFOUND, "There are no figures for that area."))
-			return
+			return v, gs.Errorf(gs.ENOTFOUND, "There are no figures for that area.")
 		}
 	}
-	var obs []gs.Observation
-	if area.ID != 0 {
-		if obs, err = s.store.Observations(ctx, ind.ID, area.ID); err != nil {
-			s.fail(w, r, err)
-			return
+	if q := r.URL.Query().Get("recalc"); q != "" {
+		if v.Recalc, err = gs.ParseDate(q); err != nil {
+			return v, gs.Errorf(gs.EINVALID, "Recalculate from: enter a date in the form YYYY-MM-DD.")
 		}
 	}
-	synthetic := false
-	for _, o := range obs {
-		synthetic = synthetic || o.Synthetic
+	if v.Area.ID != 0 {
+		if v.Obs, err = s.store.Observations(ctx, ind.ID, v.Area.ID); err != nil {
+			return v, err
+		}
 	}
+	return v, nil
+}
+
+func (s *Server) indicatorPage(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	v, err := s.loadIndicator(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	c, ind := v.Campaign, v.Ind
 	milestones, err := s.store.Milestones(ctx, c.ID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	res, spcErr := spcSeries(v.Obs, ind, v.Recalc)
+	chart := layoutSPC("chart", ind.Name+", "+v.Area.Name,
+		"Statistical process control chart (XmR, NHS Making Data Count style) of "+ind.Name+" by month for "+v.Area.Name+".",
+		false, v.Obs, ind.Target, res, spcErr, milestones)
+
+	// Small multiples: on the national view, a small chart of every other
+	// area with figures, each linking to its full view.
+	type multiple struct {
+		Area      gs.Area
+		Chart     spcChart
+		Synthetic bool
+	}
+	var multiples []multiple
+	if v.Area.Kind == "nation" {
+		for _, a := range v.Areas {
+			if a.ID == v.Area.ID {
+				continue
+			}
+			obs, err := s.store.Observations(ctx, ind.ID, a.ID)
+			if err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			res, err := spcSeries(obs, ind, v.Recalc)
+			m := multiple{Area: a, Synthetic: isSynthetic(obs)}
+			m.Chart = layoutSPC("small-"+a.Code, ind.Name+", "+a.Name,
+				"Small SPC chart of "+ind.Name+" for "+a.Name+".", true, obs, ind.Target, res, err, nil)
+			multiples = append(multiples, m)
+		}
+	}
 	s.render(w, r, http.StatusOK, "indicator", page{Title: ind.Name + " – " + c.Title, Illustrative: c.Illustrative, D: map[string]any{
-		"Campaign": c, "Indicator": ind, "Areas": areas, "Area": area, "Observations": obs, "Synthetic": synthetic,
-		"Chart": lineChart(obs, milestones), "Milestones": milestones,
+		"Campaign": c, "Indicator": ind, "Areas": v.Areas, "Area": v.Area, "Observations": v.Obs, "Synthetic": isSynthetic(v.Obs),
+		"Chart": chart, "Milestones": milestones, "Multiples": multiples, "Recalc": v.Recalc.String(), "RecalcLong": v.Recalc.Long(),
+		"Recalculated": res != nil && len(res.Sections) > 1,
 	}})
+}
+
+func isSynthetic(obs []gs.Observation) bool {
+	for _, o := range obs {
+		if o.Synthetic {
+			return true
+		}
+	}
+	return false
+}
+
+// indicatorSPC is the indicator page's chart as JSON, in the shape of the
+// `groundswell spc` CLI: ?area=CODE and ?recalc=YYYY-MM-DD as on the page.
+func (s *Server) indicatorSPC(w http.ResponseWriter, r *http.Request) {
+	v, err := s.loadIndicator(r)
+	if err == nil && len(v.Obs) == 0 {
+		err = gs.Errorf(gs.ENOTFOUND, "There are no figures for this indicator yet.")
+	}
+	var res *spc.Result
+	if err == nil {
+		if res, err = spcSeries(v.Obs, v.Ind, v.Recalc); err != nil {
+			err = gs.Errorf(gs.EINVALID, "%s", err.Error())
+		}
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	enc := json.NewEncoder(w)
+	if err != nil {
+		code := gs.ErrorCode(err)
+		if code == gs.EINTERNAL {
+			s.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+			w.WriteHeader(http.StatusInternalServerError)
+			enc.Encode(map[string]string{"error": "Sorry, there is a problem with the service."})
+			return
+		}
+		w.WriteHeader(errorStatus(code))
+		enc.Encode(map[string]string{"error": gs.ErrorMessage(err)})
+		return
+	}
+	enc.Encode(spc.ReportJSON(res))
 }

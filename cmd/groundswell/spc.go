@@ -39,27 +39,6 @@ func badInput(format string, args ...any) error {
 	return &usageError{msg: "spc: " + fmt.Sprintf(format, args...)}
 }
 
-// spcOutput is the CLI contract of issue 5; keep the field names exact.
-type spcOutput struct {
-	LimitsShown   bool       `json:"limits_shown"`
-	Points        []spcPoint `json:"points"`
-	VariationIcon string     `json:"variation_icon"`
-	AssuranceIcon string     `json:"assurance_icon"`
-}
-
-type spcPoint struct {
-	Period        string   `json:"period"`
-	Value         float64  `json:"value"`
-	Mean          float64  `json:"mean"`
-	Lower         *float64 `json:"lower"`
-	Upper         *float64 `json:"upper"`
-	LowerTwoSigma *float64 `json:"lower_two_sigma"`
-	UpperTwoSigma *float64 `json:"upper_two_sigma"`
-	SpecialCause  bool     `json:"special_cause"`
-	Rules         []string `json:"rules"`
-	Variation     string   `json:"variation"`
-}
-
 // spcCmd is `groundswell spc [flags] [FILE]`.
 func spcCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	o, file, err := parseSPCFlags(args, stderr)
@@ -102,7 +81,7 @@ func spcCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	for _, w := range res.Warnings {
 		fmt.Fprintf(stderr, "groundswell spc: warning: %s\n", w)
 	}
-	return json.NewEncoder(stdout).Encode(spcJSON(res))
+	return json.NewEncoder(stdout).Encode(spc.ReportJSON(res))
 }
 
 // parseSPCFlags reads the flags, which may come before or after FILE.
@@ -255,26 +234,4 @@ func csvError(err error) error {
 		return badInput("line %d: %v", pe.Line, pe.Err)
 	}
 	return fmt.Errorf("spc: reading CSV: %w", err)
-}
-
-// spcJSON is res in the CLI contract's shape.
-func spcJSON(res *spc.Result) spcOutput {
-	out := spcOutput{
-		LimitsShown:   res.LimitsShown,
-		Points:        make([]spcPoint, len(res.Points)),
-		VariationIcon: string(res.VariationIcon),
-		AssuranceIcon: string(res.AssuranceIcon),
-	}
-	for i, p := range res.Points {
-		q := spcPoint{
-			Period: p.Period, Value: p.Value, Mean: p.Mean,
-			SpecialCause: p.SpecialCause(), Rules: p.Rules().Names(), Variation: string(p.Variation),
-		}
-		if res.LimitsShown {
-			q.Lower, q.Upper = &p.Lower, &p.Upper
-			q.LowerTwoSigma, q.UpperTwoSigma = &p.LowerTwoSigma, &p.UpperTwoSigma
-		}
-		out.Points[i] = q
-	}
-	return out
 }

@@ -1,0 +1,287 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	gs "github.com/groundswell-health/groundswell"
+	"github.com/groundswell-health/groundswell/demo"
+	"github.com/groundswell-health/groundswell/spc"
+	"github.com/groundswell-health/groundswell/store/storetest"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// goldenSeries is a fixed small series: 16 months, lower is better, with a
+// target, a milestone, common-cause variation, and a rise at the end that
+// the shift rule flags as concern.
+func goldenSeries() ([]gs.Observation, gs.Indicator, []gs.Milestone) {
+	values := []float64{5.0, 5.45, 4.9, 5.3, 5.1, 5.5, 4.8, 5.2, 5.0, 5.3, 5.6, 5.8, 5.5, 5.9, 5.7, 6.4}
+	obs := make([]gs.Observation, len(values))
+	for i, v := range values {
+		obs[i] = gs.Observation{Period: gs.DateOf(time.Date(2024, time.Month(1+i), 1, 0, 0, 0, 0, time.UTC)), Value: v}
+	}
+	target := 3.5
+	ind := gs.Indicator{Name: "Test <measure> & co", Unit: "%", Direction: "down", Target: &target}
+	ms := []gs.Milestone{{Title: "Launch", On: gs.MustDate("2024-10-15")}, {Title: "Outside the series", On: gs.MustDate("2030-01-01")}}
+	return obs, ind, ms
+}
+
+func renderPartial(t *testing.T, name string, data any) string {
+	t.Helper()
+	p, err := loadPages()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := p.byName["indicator"].ExecuteTemplate(&buf, name, data); err != nil {
+		t.Fatal(err)
+	}
+	return buf.String()
+}
+
+// TestSPCChartGolden draws a fixed series and compares the SVG with
+// testdata/spcchart.golden.svg (go test ./web -run Golden -update rewrites it).
+func TestSPCChartGolden(t *testing.T) {
+	obs, ind, ms := goldenSeries()
+	res, err := spcSeries(obs, ind, gs.Date{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := layoutSPC("chart", ind.Name, "SPC chart of the test measure.", false, obs, ind.Target, res, nil, ms)
+	got := renderPartial(t, "spcsvg", c)
+	golden := filepath.Join("testdata", "spcchart.golden.svg")
+	if *update {
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run with -update to write it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("SVG differs from %s (run with -update if the change is meant):\n%s", golden, got)
+	}
+	for _, s := range []string{
+		"Test &lt;measure&gt; &amp; co",                              // text is escaped
+		`stroke="#A6A6A6" stroke-width="1.5" stroke-dasharray="6 4"`, // process limits
+		`stroke="#000000"`,                                           // mean
+		`fill="#E46C0A"`,                                             // concern points
+		">1</text>",                                                  // the milestone inside the series, numbered
+	} {
+		if !strings.Contains(got, s) {
+			t.Errorf("SVG lacks %q", s)
+		}
+	}
+	if strings.Contains(got, "e+") || strings.Contains(got, "e-0") {
+		t.Error("SVG has a number in exponent form")
+	}
+	if n := len(c.Milestones); n != 1 {
+		t.Errorf("%d milestones marked, want 1 (the other is outside the series)", n)
+	}
+	if c.Variation == nil || c.Variation.Code != string(spc.ConcernHigh) || c.Assurance == nil || c.Assurance.Code != string(spc.Fail) {
+		t.Errorf("icons %+v %+v, want concern_high and fail", c.Variation, c.Assurance)
+	}
+
+	page := renderPartial(t, "spcchart", c)
+	for _, s := range []string{"Special cause — concerning, high", "Assurance: consistently failing the target",
+		"Association, not proof of cause: this chart shows what changed, not why.", "Launch (15 October 2024)",
+		"Orange triangle, point down: special cause, concern"} {
+		if !strings.Contains(page, s) {
+			t.Errorf("chart lacks %q", s)
+		}
+	}
+}
+
+func TestSPCChartRunChart(t *testing.T) {
+	obs, ind, ms := goldenSeries()
+	obs = obs[:8]
+	res, err := spcSeries(obs, ind, gs.Date{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := layoutSPC("chart", ind.Name, "Run chart.", false, obs, ind.Target, res, nil, ms)
+	if !c.RunChart || len(c.Limits) != 0 || c.Variation != nil || c.Assurance != nil {
+		t.Errorf("8 points: run chart %v, limits %v, icons %v %v; want a run chart with no limits or icons", c.RunChart, c.Limits, c.Variation, c.Assurance)
+	}
+	page := renderPartial(t, "spcchart", c)
+	if !strings.Contains(page, "Fewer than 13 points: shown as a run chart without limits") {
+		t.Error("run chart not explained")
+	}
+	if len(c.Mean) != 1 {
+		t.Errorf("run chart has %d mean lines, want 1", len(c.Mean))
+	}
+
+	// A series spc refuses (a missing month) is explained, not drawn.
+	obs, _, _ = goldenSeries()
+	obs = append(obs[:3:3], obs[4:]...)
+	res, err = spcSeries(obs, ind, gs.Date{})
+	c = layoutSPC("chart", ind.Name, "Gap.", false, obs, ind.Target, res, err, ms)
+	if c.Err == "" || len(c.Rows) != len(obs) {
+		t.Errorf("gap: error %q, %d rows; want an error and every row", c.Err, len(c.Rows))
+	}
+}
+
+// demoServer serves the demo data set.
+func demoServer(t *testing.T) *httptest.Server {
+	t.Helper()
+	st := storetest.Open(t)
+	if err := st.LoadDataset(context.Background(), demo.Generate()); err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(Options{Store: st})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func fetch(t *testing.T, srv *httptest.Server, path string) (int, http.Header, string) {
+	t.Helper()
+	res, err := srv.Client().Get(srv.URL + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.StatusCode, res.Header, string(body)
+}
+
+const demoIndicator = "/campaigns/" + demo.CampaignSlug + "/indicators/antipsychotic-prescribing-dementia"
+
+// TestSPCIndicatorPage checks the demo's indicator page: England's real
+// series shows its 2021 shift as concern, with icons, and the regions'
+// small multiples are labelled synthetic.
+func TestSPCIndicatorPage(t *testing.T) {
+	srv := demoServer(t)
+	status, _, body := fetch(t, srv, demoIndicator)
+	if status != http.StatusOK {
+		t.Fatalf("status %d", status)
+	}
+	if os.Getenv("GS_DUMP") != "" {
+		os.WriteFile(os.Getenv("GS_DUMP"), []byte(body), 0o644)
+	}
+	for _, s := range []string{
+		`<title id="chart-title">`, `<desc id="chart-desc">`,
+		"Special cause — concerning, high", // the variation icon: the shift of 2021
+		`<title id="chart-variation-title">Special cause — concerning, high</title>`,
+		"Special cause: concern (shift)",                         // the table
+		"Special cause: improvement (outside the limits, shift)", // early 2019
+		"Association, not proof of cause: this chart shows what changed, not why.",
+		"Lower limit", "Upper limit", "Variation",
+		"Launch of the call to action",
+		`<option value="2019-10-01">`, // recalculation at a milestone offered
+		"By region", `?area=E40000003"`, `<title id="small-E40000003-title">`,
+	} {
+		if !strings.Contains(body, s) {
+			t.Errorf("page lacks %q", s)
+		}
+	}
+	if n := strings.Count(body, `<strong class="nhsuk-tag nhsuk-tag--orange">synthetic</strong>`); n != 7 {
+		t.Errorf("%d small multiples labelled synthetic, want the 7 regions", n)
+	}
+	if strings.Contains(body, "Assurance:") {
+		t.Error("an assurance icon without a target")
+	}
+
+	// A region: its own chart, no small multiples.
+	status, _, body = fetch(t, srv, demoIndicator+"?area=E40000003")
+	if status != http.StatusOK || strings.Contains(body, "By region") || !strings.Contains(body, "Made-up figures") {
+		t.Errorf("London: status %d, small multiples %v, made up %v", status, strings.Contains(body, "By region"), strings.Contains(body, "Made-up figures"))
+	}
+}
+
+func TestSPCIndicatorRecalc(t *testing.T) {
+	srv := demoServer(t)
+	_, _, plain := fetch(t, srv, demoIndicator)
+	status, _, body := fetch(t, srv, demoIndicator+"?recalc=2019-10-01")
+	if status != http.StatusOK {
+		t.Fatalf("status %d", status)
+	}
+	for _, s := range []string{"recalculated from the first month on or after 1 October 2019", `<option value="2019-10-01" selected>`,
+		"From October 2019: mean", `name="recalc" value="2019-10-01"`, "recalc=2019-10-01"} {
+		if !strings.Contains(body, s) {
+			t.Errorf("recalculated page lacks %q", s)
+		}
+	}
+	if strings.Contains(plain, "From October 2019") {
+		t.Error("recalculated without being asked")
+	}
+	// A date between periods starts the section at the next period.
+	_, _, body = fetch(t, srv, demoIndicator+"?recalc=2020-01-31")
+	if !strings.Contains(body, "From February 2020: mean") {
+		t.Error("recalculation at 31 January 2020 does not start in February 2020")
+	}
+	_, _, body = fetch(t, srv, demoIndicator+"?recalc=2030-01-01")
+	if !strings.Contains(body, "The mean and limits are not recalculated") || strings.Contains(body, "From ") && strings.Contains(body, ": mean") {
+		t.Error("recalculation after the series is not explained as doing nothing")
+	}
+	if status, _, _ := fetch(t, srv, demoIndicator+"?recalc=soon"); status != http.StatusUnprocessableEntity {
+		t.Errorf("bad recalc date: status %d, want 422", status)
+	}
+}
+
+func TestSPCIndicatorJSON(t *testing.T) {
+	srv := demoServer(t)
+	status, hd, body := fetch(t, srv, demoIndicator+"/spc.json")
+	if status != http.StatusOK || !strings.HasPrefix(hd.Get("Content-Type"), "application/json") {
+		t.Fatalf("status %d, content type %q", status, hd.Get("Content-Type"))
+	}
+	var got spc.Report
+	if err := json.Unmarshal([]byte(body), &got); err != nil {
+		t.Fatal(err)
+	}
+	if !got.LimitsShown || len(got.Points) != 36 || got.VariationIcon != "concern_high" || got.AssuranceIcon != "none" {
+		t.Errorf("England: limits %v, %d points, icons %s %s", got.LimitsShown, len(got.Points), got.VariationIcon, got.AssuranceIcon)
+	}
+	if p := got.Points[0]; p.Period != "2019-01-01" || p.Value != 8.49 || p.Lower == nil || p.Rules == nil {
+		t.Errorf("first point %+v", p)
+	}
+	for _, key := range []string{`"limits_shown"`, `"lower_two_sigma"`, `"special_cause"`, `"variation_icon"`, `"assurance_icon"`} {
+		if !strings.Contains(body, key) {
+			t.Errorf("JSON lacks %s", key)
+		}
+	}
+
+	// Recalculated: two means.
+	_, _, body = fetch(t, srv, demoIndicator+"/spc.json?area=E92000001&recalc=2019-10-01")
+	var re spc.Report
+	if err := json.Unmarshal([]byte(body), &re); err != nil {
+		t.Fatal(err)
+	}
+	if re.Points[0].Mean == re.Points[35].Mean || re.Points[9].Mean != re.Points[35].Mean || re.Points[8].Mean != re.Points[0].Mean {
+		t.Errorf("recalculated at October 2019: means %v, %v, %v, %v", re.Points[0].Mean, re.Points[8].Mean, re.Points[9].Mean, re.Points[35].Mean)
+	}
+
+	// A region, and the errors, as JSON.
+	status, _, body = fetch(t, srv, demoIndicator+"/spc.json?area=E40000003")
+	if status != http.StatusOK || !strings.Contains(body, `"points"`) {
+		t.Errorf("London: status %d", status)
+	}
+	for path, want := range map[string]int{
+		demoIndicator + "/spc.json?area=XX":                             http.StatusNotFound,
+		demoIndicator + "/spc.json?recalc=soon":                         http.StatusUnprocessableEntity,
+		"/campaigns/" + demo.CampaignSlug + "/indicators/nope/spc.json": http.StatusNotFound,
+	} {
+		status, hd, body := fetch(t, srv, path)
+		if status != want || !strings.HasPrefix(hd.Get("Content-Type"), "application/json") || !strings.Contains(body, `"error"`) {
+			t.Errorf("%s: status %d (want %d), %q, %s", path, status, want, hd.Get("Content-Type"), body)
+		}
+	}
+}
