@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"hash/fnv"
 	"sync"
 
 	gs "github.com/groundswell-health/groundswell"
@@ -60,10 +61,25 @@ type pledgeQueue struct {
 	calls []*pledgeCall
 }
 
+// postgresPledgeQueues is how many batches a node writes at once on
+// PostgreSQL.
+const postgresPledgeQueues = 8
+
+// pledgeQueueFor picks the queue of a pledge by its email, so that pledges
+// by one person always meet in one queue, in order.
+func (s *Store) pledgeQueueFor(email string) *pledgeQueue {
+	if len(s.pledges) == 1 {
+		return &s.pledges[0]
+	}
+	h := fnv.New32a()
+	h.Write([]byte(email))
+	return &s.pledges[h.Sum32()%uint32(len(s.pledges))]
+}
+
 // groupPledge writes a validated pledge through the queue and returns once
 // the transaction holding it has committed (or failed).
 func (s *Store) groupPledge(ctx context.Context, in gs.PledgeInput) (gs.PledgeResult, error) {
-	q := &s.pledges
+	q := s.pledgeQueueFor(in.Email)
 	c := &pledgeCall{ctx: ctx, in: in, wake: make(chan struct{}, 1)}
 	q.mu.Lock()
 	q.calls = append(q.calls, c)

@@ -30,7 +30,7 @@ type Store struct {
 	d     dialect
 
 	// pledges queues pledges for group commit (batch.go).
-	pledges pledgeQueue
+	pledges []pledgeQueue
 
 	// Now is the store's clock, read once per transaction; tests replace it.
 	Now func() time.Time
@@ -62,7 +62,9 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	write.SetConnMaxIdleTime(0)
 	write.SetConnMaxLifetime(0)
 
-	s := &Store{write: write, d: sqliteDialect, Now: time.Now}
+	// One pledge queue: SQLite has one writer, so batches written side by
+	// side would only wait for each other.
+	s := &Store{write: write, d: sqliteDialect, Now: time.Now, pledges: make([]pledgeQueue, 1)}
 	// Migrate before opening readers: the reader connections are query-only
 	// and the file must exist, in WAL mode, first.
 	if err := s.migrate(ctx); err != nil {
@@ -101,7 +103,9 @@ func openPostgres(ctx context.Context, dsn string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("connect to PostgreSQL at %s: %w", redact(dsn), err)
 	}
-	s := &Store{write: db, read: db, d: postgresDialect, Now: time.Now}
+	// Several pledge queues: PostgreSQL takes writers side by side, and one
+	// batch at a time would leave the server waiting on round trips.
+	s := &Store{write: db, read: db, d: postgresDialect, Now: time.Now, pledges: make([]pledgeQueue, postgresPledgeQueues)}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
