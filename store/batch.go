@@ -202,7 +202,16 @@ func (t *pledgeTx) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
 	return st, nil
 }
 
+// prepares reports whether the batch prepares its statements itself. On
+// SQLite it must: database/sql with this driver parses every statement every
+// time. pgx caches prepared statements per connection on its own, and an
+// explicit Prepare per batch would cost a round trip each time.
+func (t *pledgeTx) prepares() bool { return !t.d.numbered }
+
 func (t *pledgeTx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if !t.prepares() {
+		return t.tx.exec(ctx, q, args...)
+	}
 	st, err := t.stmt(ctx, q)
 	if err != nil {
 		return nil, err
@@ -211,6 +220,9 @@ func (t *pledgeTx) exec(ctx context.Context, q string, args ...any) (sql.Result,
 }
 
 func (t *pledgeTx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if !t.prepares() {
+		return t.tx.queryRow(ctx, q, args...)
+	}
 	st, err := t.stmt(ctx, q)
 	if err != nil {
 		// Unprepared, the query fails the same way, and the returned row
