@@ -556,3 +556,52 @@ func TestFollowupAfterOwnerChangesStatus(t *testing.T) {
 		r.wantSweep("2027-05-04", "report 2027-05-04")
 	})
 }
+
+// TestFollowupSweepsOnTwoNodes: two nodes (two stores on one PostgreSQL
+// database) sweeping at the same moment send each reminder once.
+func TestFollowupSweepsOnTwoNodes(t *testing.T) {
+	url := storetest.PostgresSchema(t)
+	st, err := store.Open(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	other, err := store.Open(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	r := newFollowupRig(t, st)
+	for _, e := range []string{"a@example.org", "b@example.org", "c@example.org"} {
+		r.pledge(e)
+	}
+	r.at("2027-03-17")
+	other.Now = func() time.Time { return st.Now() }
+	var wg sync.WaitGroup
+	errs := make(chan error, 4)
+	for i := range 4 {
+		node := st
+		if i%2 == 1 {
+			node = other
+		}
+		wg.Go(func() {
+			_, err := node.SweepFollowups(context.Background(), r.sched, func(_ context.Context, _ *sql.Tx, d gs.FollowupDue) error {
+				r.mu.Lock()
+				defer r.mu.Unlock()
+				r.queue = append(r.queue, d)
+				return nil
+			})
+			errs <- err
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(r.queue) != 3 {
+		t.Errorf("two nodes sweeping at once queued %d reminders for 3 pledges", len(r.queue))
+	}
+}
