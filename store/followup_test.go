@@ -307,26 +307,7 @@ func TestFollowupSweepsAtOnce(t *testing.T) {
 			r.pledge(e)
 		}
 		r.at("2027-03-17")
-		var wg sync.WaitGroup
-		errs := make(chan error, 4)
-		for range 4 {
-			wg.Go(func() {
-				_, err := st.SweepFollowups(context.Background(), r.sched, func(_ context.Context, _ *sql.Tx, d gs.FollowupDue) error {
-					r.mu.Lock()
-					defer r.mu.Unlock()
-					r.queue = append(r.queue, d)
-					return nil
-				})
-				errs <- err
-			})
-		}
-		wg.Wait()
-		close(errs)
-		for err := range errs {
-			if err != nil {
-				t.Fatal(err)
-			}
-		}
+		r.sweepAtOnce(t, st, st, st, st)
 		if len(r.queue) != 5 {
 			t.Errorf("4 sweeps at once queued %d reminders for 5 pledges", len(r.queue))
 		}
@@ -577,13 +558,19 @@ func TestFollowupSweepsOnTwoNodes(t *testing.T) {
 	}
 	r.at("2027-03-17")
 	other.Now = func() time.Time { return st.Now() }
+	r.sweepAtOnce(t, st, other, st, other)
+	if len(r.queue) != 3 {
+		t.Errorf("two nodes sweeping at once queued %d reminders for 3 pledges", len(r.queue))
+	}
+}
+
+// sweepAtOnce runs one sweep on each of the stores (nodes) at the same time,
+// collecting what they queue in r.queue.
+func (r *followupRig) sweepAtOnce(t *testing.T, nodes ...*store.Store) {
+	t.Helper()
 	var wg sync.WaitGroup
-	errs := make(chan error, 4)
-	for i := range 4 {
-		node := st
-		if i%2 == 1 {
-			node = other
-		}
+	errs := make(chan error, len(nodes))
+	for _, node := range nodes {
 		wg.Go(func() {
 			_, err := node.SweepFollowups(context.Background(), r.sched, func(_ context.Context, _ *sql.Tx, d gs.FollowupDue) error {
 				r.mu.Lock()
@@ -600,8 +587,5 @@ func TestFollowupSweepsOnTwoNodes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-	}
-	if len(r.queue) != 3 {
-		t.Errorf("two nodes sweeping at once queued %d reminders for 3 pledges", len(r.queue))
 	}
 }
