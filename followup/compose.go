@@ -34,13 +34,18 @@ type emailData struct {
 	UnsubscribeLink                            string
 }
 
-func confirmationMessage(rc gs.Receipt, link string, within time.Duration) (mail.Message, error) {
+// confirmationMessage composes the email that confirms a pledge. It is about
+// the person's own pledge, so it goes without contact consent; like every
+// email it still carries an unsubscribe link.
+func confirmationMessage(rc gs.Receipt, link, unsubscribe string, within time.Duration) (mail.Message, error) {
 	if link == "" || link[0] == '/' {
 		return mail.Message{}, errNoBaseURL
 	}
 	d := emailData{Name: rc.Person.Name, Campaign: rc.Campaign.Title, Group: rc.Group.Name, Action: rc.Action.Title,
-		DueOn: rc.Action.DueOn.Long(), Link: link, Within: days(within)}
-	return compose("confirmation", rc.Person, "Confirm your pledge: "+rc.Action.Title, d)
+		DueOn: rc.Action.DueOn.Long(), Link: link, Within: days(within), UnsubscribeLink: unsubscribe}
+	msg, err := compose("confirmation", rc.Person, "Confirm your pledge: "+rc.Action.Title, d)
+	msg.ListUnsubscribe = unsubscribe
+	return msg, err
 }
 
 // compose renders the text and HTML parts of an email from the templates

@@ -121,10 +121,14 @@ func (w *confirmationsWorker) Work(ctx context.Context, job *river.Job[SendConfi
 	if err != nil {
 		return err
 	}
+	unsubs, err := f.store.IssueTokens(ctx, gs.TokenUnsubscribe, reqs, gs.UnsubscribeLinksWithin)
+	if err != nil {
+		return err
+	}
 	var done []gs.OutboxMessage
 	var failed error
 	for i, rc := range todo {
-		msg, err := confirmationMessage(rc, f.cfg.BaseURL+"/confirm/"+tokens[i], f.cfg.ConfirmWithin)
+		msg, err := confirmationMessage(rc, f.cfg.BaseURL+"/confirm/"+tokens[i], f.cfg.BaseURL+"/unsubscribe/"+unsubs[i], f.cfg.ConfirmWithin)
 		if err != nil {
 			return river.JobCancel(fmt.Errorf("compose confirmation: %w", err))
 		}

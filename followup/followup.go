@@ -13,7 +13,6 @@ package followup
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"strings"
 	"time"
@@ -83,59 +82,9 @@ func New(st *store.Store, sender mail.Sender, cfg Config) *Followup {
 // Kinds is the table of the follow-up's background jobs.
 func (f *Followup) Kinds() []jobs.Kind {
 	return []jobs.Kind{
-		jobs.Define[SendConfirmation](&confirmationWorker{f: f}, jobs.Options{MaxAttempts: 20}),
 		jobs.Define[SendFollowup](&followupWorker{f: f}, jobs.Options{MaxAttempts: sendAttempts}),
 		jobs.Define[Sweep](&sweepWorker{f: f}, jobs.Options{Every: f.cfg.SweepEvery}),
 	}
-}
-
-// SendConfirmation is the job that emails a new pledge's owner the link that
-// confirms it.
-type SendConfirmation struct {
-	CommitmentID int64 `json:"commitment_id"`
-}
-
-// Kind names the job in the queue.
-func (SendConfirmation) Kind() string { return "send_confirmation" }
-
-type confirmationWorker struct {
-	river.WorkerDefaults[SendConfirmation]
-	f *Followup
-}
-
-func (w *confirmationWorker) NextRetry(job *river.Job[SendConfirmation]) time.Time {
-	if w.f.cfg.Retry != nil {
-		return time.Now().Add(w.f.cfg.Retry(job.Attempt))
-	}
-	return time.Time{} // River's default backoff
-}
-
-func (w *confirmationWorker) Work(ctx context.Context, job *river.Job[SendConfirmation]) error {
-	return w.f.sendConfirmation(ctx, job.Args.CommitmentID)
-}
-
-// sendConfirmation emails a fresh confirmation link for a pledge. A pledge
-// already confirmed gets nothing (the job may run twice: delivery is at
-// least once). A message the mail server refuses for good is not retried.
-func (f *Followup) sendConfirmation(ctx context.Context, commitmentID int64) error {
-	rc, err := f.store.ReceiptByCommitment(ctx, commitmentID)
-	if gs.ErrorCode(err) == gs.ENOTFOUND {
-		return river.JobCancel(err) // the pledge is gone: nothing to confirm
-	} else if err != nil {
-		return err
-	}
-	if rc.Commitment.Confirmed() {
-		return nil
-	}
-	token, err := f.store.IssueToken(ctx, gs.TokenConfirm, commitmentID, rc.Person.Email, f.cfg.ConfirmWithin)
-	if err != nil {
-		return err
-	}
-	msg, err := confirmationMessage(rc, f.cfg.BaseURL+"/confirm/"+token, f.cfg.ConfirmWithin)
-	if err != nil {
-		return river.JobCancel(fmt.Errorf("compose confirmation: %w", err))
-	}
-	return f.deliver(ctx, "confirmation", commitmentID, msg)
 }
 
 // deliver sends msg, or keeps it in the outbox when no sender is configured,

@@ -63,6 +63,9 @@ func TestPledgeIsConfirmedByEmail(t *testing.T) {
 	if m.To[0] != "asha@example.org" || !strings.HasPrefix(m.Subject, "Confirm your pledge: ") || m.HTML == "" {
 		t.Fatalf("email = to %v, subject %q, html %d bytes", m.To, m.Subject, len(m.HTML))
 	}
+	if m.Headers.Get("List-Unsubscribe") == "" || !strings.Contains(m.Text, "/unsubscribe/") {
+		t.Errorf("the confirmation email has no unsubscribe link:\n%s", m.Text)
+	}
 	link := confirmLink.FindString(m.Text)
 	if link == "" || !strings.HasPrefix(link, addr) {
 		t.Fatalf("no confirmation link to %s in:\n%s", addr, m.Text)
