@@ -86,19 +86,16 @@ func (s *Server) leadAppoint(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in := gs.AppointLeadInput{GroupID: g.ID, Email: f.Get("email"), Name: f.Get("name"), InvitedBy: currentUser(r).ID}
-	u, err := s.store.AppointLead(r.Context(), in)
-	if err == nil {
-		if err := s.opts.Mailer.SendSignInLink(r.Context(), u.ID, g.ID); err != nil {
-			s.fail(w, r, err)
-			return
+	appoint := func() error {
+		u, err := s.store.AppointLead(r.Context(), in)
+		if err != nil {
+			return err
 		}
-		http.Redirect(w, r, groupHome(r, c.ID, g.ID), http.StatusSeeOther)
-		return
-	} else if gs.ErrorCode(err) != gs.EINVALID {
-		s.fail(w, r, err)
+		return s.opts.Mailer.SendSignInLink(r.Context(), u.ID, g.ID)
+	}
+	if s.saved(w, r, f, appoint, nil, func() string { return groupHome(r, c.ID, g.ID) }) {
 		return
 	}
-	f.Fail(err)
 	s.render(w, r, http.StatusUnprocessableEntity, "lead_form", page{Title: "Appoint a lead of " + g.Name, Form: f,
 		D: map[string]any{"Campaign": c, "Group": g, "Back": groupHome(r, c.ID, g.ID)}})
 }

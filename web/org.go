@@ -97,19 +97,16 @@ func (s *Server) repAppoint(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in := gs.AppointRepInput{OrganisationID: o.ID, Email: f.Get("email"), Name: f.Get("name"), InvitedBy: currentUser(r).ID}
-	u, err := s.store.AppointRep(r.Context(), in)
-	if err == nil {
-		if err := s.opts.Mailer.SendRepInvitation(r.Context(), u.ID, o.ID); err != nil {
-			s.fail(w, r, err)
-			return
+	appoint := func() error {
+		u, err := s.store.AppointRep(r.Context(), in)
+		if err != nil {
+			return err
 		}
-		http.Redirect(w, r, orgURL(o.ID, "#reps"), http.StatusSeeOther)
-		return
-	} else if gs.ErrorCode(err) != gs.EINVALID {
-		s.fail(w, r, err)
+		return s.opts.Mailer.SendRepInvitation(r.Context(), u.ID, o.ID)
+	}
+	if s.saved(w, r, f, appoint, nil, func() string { return orgURL(o.ID, "#reps") }) {
 		return
 	}
-	f.Fail(err)
 	s.render(w, r, http.StatusUnprocessableEntity, "org_rep_form", page{Title: "Appoint a representative of " + o.Name, Form: f,
 		D: map[string]any{"Organisation": o}})
 }
