@@ -138,6 +138,9 @@ type Action struct {
 	Target      int // commitments the group hopes for; 0 when not set
 	Retired     bool
 	Position    int
+	// IndicatorIDs are the campaign's outcome measures this action aims to
+	// move: the driver diagram in miniature.
+	IndicatorIDs []int64
 }
 
 // Validate checks and cleans an action.

@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"math"
 	"os"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -142,7 +143,7 @@ func TestValidate(t *testing.T) {
 	}
 	for _, a := range ds.Actions {
 		v := a
-		if err := v.Validate(); err != nil || v != a {
+		if err := v.Validate(); err != nil || !reflect.DeepEqual(v, a) {
 			t.Errorf("action %q: %v (or changed by Validate)", a.Title, err)
 		}
 	}

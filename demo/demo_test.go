@@ -2,6 +2,7 @@ package demo
 
 import (
 	"reflect"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -163,6 +164,11 @@ func TestLocalReferences(t *testing.T) {
 		self("indicator", i, ind.ID)
 		in("indicator campaign", ind.CampaignID, len(ds.Campaigns), false)
 	}
+	for _, a := range ds.Actions {
+		for _, id := range a.IndicatorIDs {
+			in("action indicator", id, len(ds.Indicators), false)
+		}
+	}
 	for _, o := range ds.Observations {
 		in("observation indicator", o.IndicatorID, len(ds.Indicators), false)
 		in("observation area", o.AreaID, len(ds.Areas), false)
@@ -264,4 +270,24 @@ func TestRelationships(t *testing.T) {
 		t.Errorf("%.2f of later campaign-1 people were invited, want about 0.45", share)
 	}
 	t.Logf("deepest chain %d; %d of %d later people invited", maxDepth, invited, later)
+}
+
+// TestDriverDiagram: the prescribing measure names the first campaign's
+// review actions, every one of them, and no action of the second campaign.
+func TestDriverDiagram(t *testing.T) {
+	ds := data(t)
+	var linked []string
+	for _, a := range ds.Actions {
+		if len(a.IndicatorIDs) > 0 {
+			if ds.Groups[a.GroupID-1].CampaignID != ds.Indicators[0].CampaignID {
+				t.Errorf("action %q of another campaign aims to move the indicator", a.Title)
+			}
+			linked = append(linked, a.Title)
+		}
+	}
+	slices.Sort(linked)
+	want := slices.Sorted(slices.Values(antipsychoticDrivers))
+	if !slices.Equal(linked, want) {
+		t.Errorf("actions aiming to move the indicator:\n%q\nwant\n%q", linked, want)
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 
 	"github.com/groundswell-health/groundswell"
@@ -99,11 +100,31 @@ var (
 	regionOffset = []float64{-0.6, 1.1, 0.3, 0.2, -0.9, 0.1, -0.2}
 )
 
+// antipsychoticDrivers are the titles of the first campaign's actions that
+// aim to move the prescribing measure directly: the reviews, and the
+// questions that lead to them. (Sharing a story or running a session moves
+// it too, but further back in the driver diagram.)
+var antipsychoticDrivers = []string{
+	"Ask for a review of your medicines at your next appointment",
+	"Ask \"why this medicine?\" about the person you care for",
+	"Review each person with their prescriber",
+	"Check antipsychotics on admission for every patient with dementia",
+	"List every resident on an antipsychotic and ask for a review",
+	"Review every patient with the pharmacist and the family",
+	"Record the reason and a review date on every new prescription",
+}
+
 func (g *gen) indicator(campaign int64) {
 	ind := antipsychoticIndicator
 	ind.ID = int64(len(g.ds.Indicators) + 1)
 	ind.CampaignID = campaign
 	g.ds.Indicators = append(g.ds.Indicators, ind)
+	for i := range g.ds.Actions {
+		a := &g.ds.Actions[i]
+		if g.ds.Groups[a.GroupID-1].CampaignID == campaign && slices.Contains(antipsychoticDrivers, a.Title) {
+			a.IndicatorIDs = append(a.IndicatorIDs, ind.ID)
+		}
+	}
 
 	rows := englandSeries()
 	for _, r := range rows {

@@ -4,7 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
+
 	"time"
 
 	gs "github.com/groundswell-health/groundswell"
@@ -43,7 +43,7 @@ func (s *Store) QueueConfirmations(ctx context.Context, limit int, enqueue func(
 			args = append(args, id)
 		}
 		_, err = tx.exec(ctx, `UPDATE commitments SET confirmation_queued_at = ? WHERE id IN (`+
-			strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ")+`)`, args...)
+			placeholders(len(ids))+`)`, args...)
 		return err
 	})
 	if err != nil {

@@ -53,6 +53,7 @@ var copyTables = []string{
 	"group_messages",
 	"indicators",
 	"observations",
+	"action_indicators",
 }
 
 // CopyTables returns the tables Copy copies, in the order it copies them.

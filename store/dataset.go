@@ -286,6 +286,17 @@ func (l *loader) loadIndicators(ds *gs.Dataset) error {
 		}
 		l.indicators = append(l.indicators, id)
 	}
+	for i, a := range ds.Actions {
+		for _, local := range a.IndicatorIDs {
+			ind, err := ref(l.indicators, local, "indicator")
+			if err != nil {
+				return fmt.Errorf("action %d: %w", i+1, err)
+			}
+			if err := l.exec(`INSERT INTO action_indicators (action_id, indicator_id) VALUES (?, ?)`, l.actions[i], ind); err != nil {
+				return fmt.Errorf("action %d's indicator: %w", i+1, err)
+			}
+		}
+	}
 	for i, o := range ds.Observations {
 		ind, err := ref(l.indicators, o.IndicatorID, "indicator")
 		if err != nil {

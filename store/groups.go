@@ -119,7 +119,14 @@ func (s *Store) Actions(ctx context.Context, groupID int64, includeRetired bool)
 			}
 			out = append(out, a)
 		}
-		return rows.Err()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		ptrs := make([]*gs.Action, len(out))
+		for i := range out {
+			ptrs[i] = &out[i].Action
+		}
+		return actionIndicators(ctx, tx, ptrs)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("list actions of group %d: %w", groupID, err)
@@ -130,8 +137,13 @@ func (s *Store) Actions(ctx context.Context, groupID int64, includeRetired bool)
 // ActionByID returns an action.
 func (s *Store) ActionByID(ctx context.Context, id int64) (gs.Action, error) {
 	var a gs.Action
-	err := scanAction(s.read.QueryRowContext(ctx, s.d.bind(`SELECT `+actionColumns+` FROM actions a WHERE a.id = ?`), id), &a)
-	return a, notFound(err, "action")
+	err := s.readTx(ctx, func(tx *tx) error {
+		if err := scanAction(tx.queryRow(ctx, `SELECT `+actionColumns+` FROM actions a WHERE a.id = ?`, id), &a); err != nil {
+			return notFound(err, "action")
+		}
+		return actionIndicators(ctx, tx, []*gs.Action{&a})
+	})
+	return a, err
 }
 
 // CreateAction validates and stores a new action at the end of its group's list.
@@ -149,7 +161,7 @@ func (s *Store) CreateAction(ctx context.Context, a *gs.Action) error {
 			return fmt.Errorf("create action: %w", err)
 		}
 		a.ID = id
-		return nil
+		return setActionIndicators(ctx, tx, a)
 	})
 }
 
@@ -159,8 +171,12 @@ func (s *Store) UpdateAction(ctx context.Context, a *gs.Action) error {
 		return err
 	}
 	return s.writeTx(ctx, func(tx *tx) error {
-		return tx.update(ctx, "action", `UPDATE actions SET title = ?, description = ?, due_on = ?, target = ?, retired = ? WHERE id = ?`,
+		err := tx.update(ctx, "action", `UPDATE actions SET title = ?, description = ?, due_on = ?, target = ?, retired = ? WHERE id = ?`,
 			a.Title, a.Description, dateText(a.DueOn), a.Target, a.Retired, a.ID)
+		if err != nil {
+			return err
+		}
+		return setActionIndicators(ctx, tx, a)
 	})
 }
 

@@ -259,31 +259,3 @@ func (s *Store) IndicatorSlugs(ctx context.Context) (map[string]int64, error) {
 	}
 	return m, nil
 }
-
-// CreateIndicator adds an indicator, with no campaign if i.CampaignID is 0,
-// and returns it with its id. A slug already in use is ECONFLICT.
-func (s *Store) CreateIndicator(ctx context.Context, i gs.Indicator) (gs.Indicator, error) {
-	if i.Slug == "" || i.Name == "" {
-		return gs.Indicator{}, gs.Errorf(gs.EINVALID, "an indicator needs a slug and a name")
-	}
-	if i.Direction == "" {
-		i.Direction = "neither"
-	}
-	err := s.writeTx(ctx, func(t *tx) error {
-		var target any
-		if i.Target != nil {
-			target = *i.Target
-		}
-		id, err := t.insertID(ctx, `INSERT INTO indicators (campaign_id, slug, name, unit, direction, target, definition, source, caveats)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, nullID(i.CampaignID), i.Slug, i.Name, i.Unit, i.Direction, target, i.Definition, i.Source, i.Caveats)
-		i.ID = id
-		return err
-	})
-	if isUniqueViolation(err) {
-		return gs.Indicator{}, gs.Errorf(gs.ECONFLICT, "an indicator with slug %q already exists", i.Slug)
-	}
-	if err != nil {
-		return gs.Indicator{}, fmt.Errorf("create indicator %q: %w", i.Slug, err)
-	}
-	return i, nil
-}

@@ -314,3 +314,8 @@ func (s scanTime) Scan(v any) error {
 	*s.t = fromMS(n.Int64)
 	return nil
 }
+
+// placeholders is n comma-separated "?" for an IN (…) list.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}

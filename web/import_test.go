@@ -36,7 +36,7 @@ func (h *harness) upload(path, field, name, content string) response {
 func TestImportObservationsPage(t *testing.T) {
 	h := newHarness(t)
 	ctx := context.Background()
-	if _, err := h.st.CreateIndicator(ctx, gs.Indicator{CampaignID: h.f.Campaign.ID, Slug: "reviews", Name: "Reviews done", Unit: "%", Direction: "up"}); err != nil {
+	if err := h.st.CreateIndicator(ctx, &gs.Indicator{CampaignID: h.f.Campaign.ID, Slug: "reviews", Name: "Reviews done", Unit: "%", Direction: "up"}); err != nil {
 		t.Fatal(err)
 	}
 	h.signIn()

@@ -28,7 +28,7 @@ func indicatorStore(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.CreateIndicator(ctx, gs.Indicator{Slug: demo.IndicatorSlug, Name: "Antipsychotic prescribing", Unit: "%", Direction: "down"}); err != nil {
+	if err := st.CreateIndicator(ctx, &gs.Indicator{Slug: demo.IndicatorSlug, Name: "Antipsychotic prescribing", Unit: "%", Direction: "down"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := st.Close(); err != nil {
@@ -272,7 +272,7 @@ func BenchmarkImportCLI(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := st.CreateIndicator(ctx, gs.Indicator{Slug: demo.IndicatorSlug, Name: "A"}); err != nil {
+		if err := st.CreateIndicator(ctx, &gs.Indicator{Slug: demo.IndicatorSlug, Name: "A", Direction: "down"}); err != nil {
 			b.Fatal(err)
 		}
 		st.Close()
