@@ -141,8 +141,13 @@ func (s *Server) campaignAdmin(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	indicators, err := s.store.Indicators(ctx, c.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	s.render(w, r, http.StatusOK, "campaign_admin", page{Title: "Manage " + c.Title, D: map[string]any{
-		"Campaign": c, "Groups": withActions, "Milestones": milestones, "Alliance": alliance, "Counts": counts,
+		"Campaign": c, "Groups": withActions, "Milestones": milestones, "Alliance": alliance, "Counts": counts, "Indicators": indicators,
 	}})
 }
 

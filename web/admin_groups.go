@@ -116,7 +116,7 @@ func (s *Server) groupUpdate(w http.ResponseWriter, r *http.Request) {
 	s.renderGroupForm(w, r, http.StatusUnprocessableEntity, c, stored, f)
 }
 
-var actionFields = []string{"title", "description", "due_on", "target", "retired"}
+var actionFields = []string{"title", "description", "due_on", "target", "indicators", "retired"}
 
 func actionToForm(a gs.Action) *form {
 	f := newForm(actionFields...)
@@ -129,6 +129,9 @@ func actionToForm(a gs.Action) *form {
 	if a.Retired {
 		f.Set("retired", "yes")
 	}
+	for _, id := range a.IndicatorIDs {
+		f.Values.Add("indicators", strconv.FormatInt(id, 10))
+	}
 	return f
 }
 
@@ -138,6 +141,7 @@ func actionFromForm(f *form, a *gs.Action) {
 	a.DueOn = f.Date("due_on", "The date")
 	a.Target = int(f.Int("target", "Target must be a whole number, like 200"))
 	a.Retired = f.Checked("retired")
+	a.IndicatorIDs = f.IDs("indicators", "Select only outcome measures from the list")
 }
 
 func (s *Server) renderActionForm(w http.ResponseWriter, r *http.Request, status int, c gs.Campaign, g gs.Group, a gs.Action, f *form) {
@@ -145,8 +149,17 @@ func (s *Server) renderActionForm(w http.ResponseWriter, r *http.Request, status
 	if a.ID != 0 {
 		title = "Edit action"
 	}
+	indicators, err := s.store.Indicators(r.Context(), c.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var opts []option
+	for _, i := range indicators {
+		opts = append(opts, option{strconv.FormatInt(i.ID, 10), i.Name})
+	}
 	s.render(w, r, status, "action_form", page{Title: title, Form: f, D: map[string]any{"Campaign": c, "Group": g, "Action": a,
-		"Back": groupHome(r, c.ID, g.ID)}})
+		"Back": groupHome(r, c.ID, g.ID), "Indicators": opts}})
 }
 
 func (s *Server) actionNew(w http.ResponseWriter, r *http.Request) {

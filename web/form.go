@@ -113,6 +113,21 @@ func (f *form) Summary() []summaryItem {
 	return out
 }
 
+// IDs reads a field of ticked boxes whose values are ids. A value that is
+// not an id is recorded as a field error with the given message.
+func (f *form) IDs(name, msg string) []int64 {
+	var out []int64
+	for _, v := range f.Values[name] {
+		id, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+		if err != nil || id <= 0 {
+			f.Errors.Add(name, msg)
+			return nil
+		}
+		out = append(out, id)
+	}
+	return out
+}
+
 // option is one choice of a select or radio group.
 type option struct {
 	Value, Label string
@@ -122,9 +137,12 @@ type option struct {
 type field struct {
 	Kind, Name, Label, Hint, Value, Error string
 	Checked                               bool
-	Options                               []option
-	Width                                 string
-	Autocomplete                          string
+	// Values are every value sent for the field: the ticked boxes of a
+	// "checkboxes" field.
+	Values       []string
+	Options      []option
+	Width        string
+	Autocomplete string
 }
 
 // fieldView builds a field from the form for the templates:
@@ -134,6 +152,7 @@ func fieldView(f *form, kind, name, label, hint string, extra ...any) field {
 	fd := field{Kind: kind, Name: name, Label: label, Hint: hint}
 	if f != nil {
 		fd.Value = f.Get(name)
+		fd.Values = f.Values[name]
 		fd.Error = f.Errors[name]
 		fd.Checked = f.Checked(name)
 	}

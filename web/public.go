@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
 
 	gs "github.com/groundswell-health/groundswell"
 	"github.com/groundswell-health/groundswell/spc"
@@ -147,6 +148,9 @@ type indicatorView struct {
 	Area     gs.Area
 	Obs      []gs.Observation
 	Recalc   gs.Date
+	// Kind is the chart: chartXmR, or chartPPrime when asked for
+	// (?chart=pprime) and the figures have numerators and denominators.
+	Kind string
 }
 
 func (s *Server) loadIndicator(r *http.Request) (indicatorView, error) {
@@ -192,6 +196,14 @@ func (s *Server) loadIndicator(r *http.Request) (indicatorView, error) {
 			return v, err
 		}
 	}
+	switch q := r.URL.Query().Get("chart"); q {
+	case "", chartXmR:
+		v.Kind = chartXmR
+	case chartPPrime:
+		v.Kind = chartPPrime
+	default:
+		return v, gs.Errorf(gs.EINVALID, "Chart: choose xmr or pprime.")
+	}
 	return v, nil
 }
 
@@ -208,20 +220,34 @@ func (s *Server) indicatorPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	res, spcErr := spcSeries(v.Obs, ind, v.Recalc)
+	drivers, err := s.store.IndicatorDrivers(ctx, ind.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	res, spcErr := spcSeries(v.Obs, ind, v.Recalc, v.Kind)
+	kindWords := "XmR"
+	if v.Kind == chartPPrime {
+		kindWords = "Laney p′"
+	}
 	chart := layoutSPC("chart", ind.Name+", "+v.Area.Name,
-		"Statistical process control chart (XmR, NHS Making Data Count style) of "+ind.Name+" by month for "+v.Area.Name+".",
+		"Statistical process control chart ("+kindWords+", NHS Making Data Count style) of "+ind.Name+" by month for "+v.Area.Name+".",
 		false, v.Obs, ind.Target, res, spcErr, milestones)
 
 	// Small multiples: on the national view, a small chart of every other
-	// area with figures, each linking to its full view.
+	// area with figures, each linking to its full view; and a funnel plot
+	// comparing the areas at the latest month they all have counts for.
 	type multiple struct {
 		Area      gs.Area
 		Chart     spcChart
 		Synthetic bool
 	}
 	var multiples []multiple
+	var funnel *funnelChart
+	var funnelErr string
 	if v.Area.Kind == "nation" {
+		byArea := map[gs.Area][]gs.Observation{}
+		synthetic := false
 		for _, a := range v.Areas {
 			if a.ID == v.Area.ID {
 				continue
@@ -231,18 +257,45 @@ func (s *Server) indicatorPage(w http.ResponseWriter, r *http.Request) {
 				s.fail(w, r, err)
 				return
 			}
-			res, err := spcSeries(obs, ind, v.Recalc)
+			byArea[a] = obs
+			res, err := spcSeries(obs, ind, v.Recalc, v.Kind)
 			m := multiple{Area: a, Synthetic: isSynthetic(obs)}
+			synthetic = synthetic || m.Synthetic
 			m.Chart = layoutSPC("small-"+a.Code, ind.Name+", "+a.Name,
 				"Small SPC chart of "+ind.Name+" for "+a.Name+".", true, obs, ind.Target, res, err, nil)
 			multiples = append(multiples, m)
+		}
+		if period, units := latestFunnel(byArea); len(units) > 0 {
+			if fc, err := layoutFunnel("funnel", ind, period, units); err != nil {
+				funnelErr = err.Error()
+			} else {
+				if synthetic {
+					fc.Desc += " Some areas' figures are synthetic: made up for the demonstration."
+				}
+				funnel = &fc
+			}
 		}
 	}
 	s.render(w, r, http.StatusOK, "indicator", page{Title: ind.Name + " – " + c.Title, Illustrative: c.Illustrative, D: map[string]any{
 		"Campaign": c, "Indicator": ind, "Areas": v.Areas, "Area": v.Area, "Observations": v.Obs, "Synthetic": isSynthetic(v.Obs),
 		"Chart": chart, "Milestones": milestones, "Multiples": multiples, "Recalc": v.Recalc.String(), "RecalcLong": v.Recalc.Long(),
-		"Recalculated": res != nil && len(res.Sections) > 1,
+		"Recalculated": res != nil && len(res.Sections) > 1, "Drivers": drivers, "Kind": v.Kind, "CanPPrime": hasCounts(v.Obs),
+		"Funnel": funnel, "FunnelErr": funnelErr, "Query": indicatorQuery(v),
 	}})
+}
+
+// indicatorQuery is the page's query string (area, recalculation and chart
+// kind), for links to the same view in another form.
+func indicatorQuery(v indicatorView) string {
+	q := url.Values{}
+	q.Set("area", v.Area.Code)
+	if !v.Recalc.IsZero() {
+		q.Set("recalc", v.Recalc.String())
+	}
+	if v.Kind != chartXmR {
+		q.Set("chart", v.Kind)
+	}
+	return q.Encode()
 }
 
 func isSynthetic(obs []gs.Observation) bool {
@@ -263,7 +316,7 @@ func (s *Server) indicatorSPC(w http.ResponseWriter, r *http.Request) {
 	}
 	var res *spc.Result
 	if err == nil {
-		if res, err = spcSeries(v.Obs, v.Ind, v.Recalc); err != nil {
+		if res, err = spcSeries(v.Obs, v.Ind, v.Recalc, v.Kind); err != nil {
 			err = gs.Errorf(gs.EINVALID, "%s", err.Error())
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -179,6 +180,7 @@ var templateFuncs = template.FuncMap{
 	"asset":      assetURL,
 	"field":      fieldView,
 	"dict":       dict,
+	"contains":   slices.Contains[[]string],
 	"statusName": statusName,
 	"onBehalfName": func(v string) string {
 		for _, o := range onBehalfOptions {

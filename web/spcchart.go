@@ -43,8 +43,14 @@ type spcChart struct {
 	Mean           []segment
 	Limits         []segment // process limits, both sides
 	TwoSigma       []segment // two-sigma lines, both sides
-	Target         *segment
-	Dots           []spcDot
+	// LimitPaths and TwoSigmaPaths are polyline points, for charts whose
+	// limits change from point to point (the p′ chart's, with the
+	// denominator).
+	LimitPaths, TwoSigmaPaths []string
+	// Varying is true when the limits vary by point.
+	Varying bool
+	Target  *segment
+	Dots    []spcDot
 
 	Variation, Assurance *badge
 	Warnings             []string
@@ -79,14 +85,18 @@ type spcRow struct {
 	Variation          string
 }
 
+// Chart kinds the indicator page offers.
+const (
+	chartXmR    = "xmr"    // XmR of the values: MDC's default
+	chartPPrime = "pprime" // Laney p′ of numerator ÷ denominator
+)
+
 // spcSeries computes the chart of observations: XmR in the indicator's
 // direction with its target, recalculated at the first period on or after
-// recalc (if not zero).
-func spcSeries(obs []gs.Observation, ind gs.Indicator, recalc gs.Date) (*spc.Result, error) {
-	points := make([]spc.Point, len(obs))
-	for i, o := range obs {
-		points[i] = spc.Point{Period: o.Period.String(), Value: o.Value}
-	}
+// recalc (if not zero). Kind chartPPrime draws Laney's p′ chart of the
+// numerators and denominators instead, on the indicator's scale (percent
+// when its unit is "%").
+func spcSeries(obs []gs.Observation, ind gs.Indicator, recalc gs.Date, kind string) (*spc.Result, error) {
 	o := spc.Options{Direction: spc.Direction(ind.Direction), Target: ind.Target}
 	if !recalc.IsZero() {
 		for _, ob := range obs {
@@ -96,7 +106,62 @@ func spcSeries(obs []gs.Observation, ind gs.Indicator, recalc gs.Date) (*spc.Res
 			}
 		}
 	}
+	if kind == chartPPrime {
+		return pPrimeSeries(obs, ind, o)
+	}
+	points := make([]spc.Point, len(obs))
+	for i, ob := range obs {
+		points[i] = spc.Point{Period: ob.Period.String(), Value: ob.Value}
+	}
 	return spc.XmR(points, o)
+}
+
+// hasCounts reports whether every observation has a numerator and a
+// denominator, so a p′ chart can be drawn.
+func hasCounts(obs []gs.Observation) bool {
+	for _, o := range obs {
+		if o.Numerator == nil || o.Denominator == nil {
+			return false
+		}
+	}
+	return len(obs) > 0
+}
+
+// proportionScale is what a proportion is multiplied by to be on the
+// indicator's scale: 100 for a percentage.
+func proportionScale(ind gs.Indicator) float64 {
+	if strings.Contains(ind.Unit, "%") {
+		return 100
+	}
+	return 1
+}
+
+func pPrimeSeries(obs []gs.Observation, ind gs.Indicator, o spc.Options) (*spc.Result, error) {
+	if !hasCounts(obs) {
+		return nil, fmt.Errorf("a p′ chart needs a numerator and a denominator for every month, and some are missing")
+	}
+	k := proportionScale(ind)
+	if o.Target != nil {
+		t := *o.Target / k // spc judges the target on the proportion's scale
+		o.Target = &t
+	}
+	counts := make([]spc.Count, len(obs))
+	for i, ob := range obs {
+		counts[i] = spc.Count{Period: ob.Period.String(), Numerator: *ob.Numerator, Denominator: *ob.Denominator}
+	}
+	res, err := spc.LaneyPChart(counts, o)
+	if err != nil {
+		return nil, err
+	}
+	for i := range res.Points {
+		p := &res.Points[i]
+		p.Value, p.Mean, p.Lower, p.Upper = p.Value*k, p.Mean*k, p.Lower*k, p.Upper*k
+		p.LowerTwoSigma, p.UpperTwoSigma = p.LowerTwoSigma*k, p.UpperTwoSigma*k
+	}
+	for i := range res.Sections {
+		res.Sections[i].Mean *= k
+	}
+	return res, nil
 }
 
 // layoutSPC lays out the chart of obs, whose result is res (nil with err if
@@ -197,7 +262,27 @@ func layoutSPC(id, title, desc string, small bool, obs []gs.Observation, target 
 			return segment{X1: coord(x1), Y1: coord(y(v)), X2: coord(x2), Y2: coord(y(v))}
 		}
 		c.Mean = append(c.Mean, seg(s.Mean))
-		if res.LimitsShown {
+		switch {
+		case !res.LimitsShown:
+		case s.SigmaZ > 0:
+			// A proportion chart: each point has its own limits, drawn as
+			// steps so each month's stand level across it.
+			c.Varying = true
+			path := func(v func(spc.PointResult) float64) string {
+				var pts []string
+				for i := s.Start; i < s.End; i++ {
+					half := 4.0
+					if s.End-s.Start > 1 {
+						half = (right - left) / float64(2*max(len(obs)-1, 1))
+					}
+					px, py := x(obs[i].Period), y(v(res.Points[i]))
+					pts = append(pts, coord(max(left, px-half))+","+coord(py), coord(min(right, px+half))+","+coord(py))
+				}
+				return strings.Join(pts, " ")
+			}
+			c.LimitPaths = append(c.LimitPaths, path(func(p spc.PointResult) float64 { return p.Lower }), path(func(p spc.PointResult) float64 { return p.Upper }))
+			c.TwoSigmaPaths = append(c.TwoSigmaPaths, path(func(p spc.PointResult) float64 { return p.LowerTwoSigma }), path(func(p spc.PointResult) float64 { return p.UpperTwoSigma }))
+		default:
 			c.Limits = append(c.Limits, seg(s.Lower), seg(s.Upper))
 			c.TwoSigma = append(c.TwoSigma, seg(s.LowerTwoSigma), seg(s.UpperTwoSigma))
 		}
@@ -315,7 +400,11 @@ func describe(lead string, obs []gs.Observation, res *spc.Result, c spcChart) st
 			} else {
 				b.WriteString(" Mean")
 			}
-			fmt.Fprintf(&b, " %s, process limits %s to %s.", fixed(s.Mean), fixed(s.Lower), fixed(s.Upper))
+			if c.Varying {
+				fmt.Fprintf(&b, " %s, with process limits that vary with each month's denominator.", fixed(s.Mean))
+			} else {
+				fmt.Fprintf(&b, " %s, process limits %s to %s.", fixed(s.Mean), fixed(s.Lower), fixed(s.Upper))
+			}
 		}
 		special := 0
 		for _, p := range res.Points {

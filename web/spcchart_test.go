@@ -54,7 +54,7 @@ func renderPartial(t *testing.T, name string, data any) string {
 // testdata/spcchart.golden.svg (go test ./web -run Golden -update rewrites it).
 func TestSPCChartGolden(t *testing.T) {
 	obs, ind, ms := goldenSeries()
-	res, err := spcSeries(obs, ind, gs.Date{})
+	res, err := spcSeries(obs, ind, gs.Date{}, chartXmR)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +107,7 @@ func TestSPCChartGolden(t *testing.T) {
 func TestSPCChartRunChart(t *testing.T) {
 	obs, ind, ms := goldenSeries()
 	obs = obs[:8]
-	res, err := spcSeries(obs, ind, gs.Date{})
+	res, err := spcSeries(obs, ind, gs.Date{}, chartXmR)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,7 +126,7 @@ func TestSPCChartRunChart(t *testing.T) {
 	// A series spc refuses (a missing month) is explained, not drawn.
 	obs, _, _ = goldenSeries()
 	obs = append(obs[:3:3], obs[4:]...)
-	res, err = spcSeries(obs, ind, gs.Date{})
+	res, err = spcSeries(obs, ind, gs.Date{}, chartXmR)
 	c = layoutSPC("chart", ind.Name, "Gap.", false, obs, ind.Target, res, err, ms)
 	if c.Err == "" || len(c.Rows) != len(obs) {
 		t.Errorf("gap: error %q, %d rows; want an error and every row", c.Err, len(c.Rows))
@@ -283,5 +283,109 @@ func TestSPCIndicatorJSON(t *testing.T) {
 		if status != want || !strings.HasPrefix(hd.Get("Content-Type"), "application/json") || !strings.Contains(body, `"error"`) {
 			t.Errorf("%s: status %d (want %d), %q, %s", path, status, want, hd.Get("Content-Type"), body)
 		}
+	}
+}
+
+// TestSPCIndicatorPPrime: with numerators and denominators the page offers
+// Laney's p′ chart, whose limits vary month by month with the denominator,
+// on the same (percent) scale as the XmR chart.
+func TestSPCIndicatorPPrime(t *testing.T) {
+	srv := demoServer(t)
+	_, _, plain := fetch(t, srv, demoIndicator)
+	if !strings.Contains(plain, `<option value="pprime">p′ chart of the proportion</option>`) {
+		t.Error("the page does not offer a p′ chart for figures with numerators and denominators")
+	}
+	status, _, body := fetch(t, srv, demoIndicator+"?chart=pprime&recalc=2019-10-01")
+	if status != http.StatusOK {
+		t.Fatalf("status %d", status)
+	}
+	for _, s := range []string{"Laney p′, NHS Making Data Count style", `<option value="pprime" selected>`,
+		"process limits that vary with each month", "A Laney p′ chart", "chart=pprime", `<polyline points=`} {
+		if !strings.Contains(body, s) {
+			t.Errorf("p′ page lacks %q", s)
+		}
+	}
+	var x, p spc.Report
+	for path, into := range map[string]*spc.Report{"": &x, "&chart=pprime": &p} {
+		_, _, js := fetch(t, srv, demoIndicator+"/spc.json?area=E92000001"+path)
+		if err := json.Unmarshal([]byte(js), into); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(p.Points) != 36 || p.Points[0].Value < 8 || p.Points[0].Value > 9 {
+		t.Fatalf("p′ first value %v of %d points, want England's 8.49 %% as a percentage", p.Points[0].Value, len(p.Points))
+	}
+	varying := false
+	for i := 1; i < len(p.Points); i++ {
+		varying = varying || *p.Points[i].Upper != *p.Points[0].Upper
+		if *x.Points[i].Upper != *x.Points[0].Upper {
+			t.Fatal("the XmR chart's limits vary within its one section")
+		}
+	}
+	if !varying {
+		t.Error("the p′ chart's limits do not vary with the denominator")
+	}
+	if status, _, _ := fetch(t, srv, demoIndicator+"?chart=pie"); status != http.StatusUnprocessableEntity {
+		t.Errorf("unknown chart kind: status %d, want 422", status)
+	}
+}
+
+// TestSPCIndicatorFunnel: the national view compares the regions in a
+// funnel plot at the latest month, with a table of the same numbers.
+func TestSPCIndicatorFunnel(t *testing.T) {
+	srv := demoServer(t)
+	_, _, body := fetch(t, srv, demoIndicator)
+	for _, s := range []string{"Areas compared, December 2021", `<title id="funnel-title">`, "Laney", "Lower 3σ limit", "Some areas&#39; figures are synthetic"} {
+		if !strings.Contains(body, s) {
+			t.Errorf("national page lacks %q", s)
+		}
+	}
+	if i := strings.Index(body, `id="funnel"`); i < 0 || strings.Count(body[i:], "<td class=\"nhsuk-table__cell\">Within the limits</td>")+strings.Count(body[i:], "Beyond the 2σ") < 7 {
+		t.Errorf("funnel table does not place the 7 regions")
+	}
+	_, _, region := fetch(t, srv, demoIndicator+"?area=E40000003")
+	if strings.Contains(region, "Areas compared") {
+		t.Error("a region's page draws the funnel plot")
+	}
+}
+
+// TestFunnelLayout works a funnel through by hand: ten areas of 1,000
+// people at 17 % and 18 % in turn, and one of 10,000 at 30 %; pooled
+// 4,750 ÷ 20,000 = 23.75 %. Laney's σz, from the z-scores' moving ranges in
+// order of denominator, is about 2.27, so the large area's upper 3σ limit is
+// about 26.7 %: for a measure where lower is better it is a concern, drawn
+// as an orange down-pointing triangle.
+func TestFunnelLayout(t *testing.T) {
+	n := func(v float64) *float64 { return &v }
+	mk := func(name string, num, den float64) funnelUnit {
+		return funnelUnit{Area: gs.Area{Name: name}, Obs: gs.Observation{Period: gs.MustDate("2024-01-01"), Numerator: n(num), Denominator: n(den), Value: 100 * num / den}}
+	}
+	var units []funnelUnit
+	for i := range 10 {
+		units = append(units, mk(string(rune('A'+i)), float64(170+10*(i%2)), 1000))
+	}
+	units = append(units, mk("Big", 3000, 10000))
+	ind := gs.Indicator{Name: "Waits", Unit: "%", Direction: "down"}
+	c, err := layoutFunnel("f", ind, gs.MustDate("2024-01-01"), units)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.CentreValue != "23.75" || c.SigmaZ != "2.27" {
+		t.Errorf("pooled value %s, σz %s; want 23.75 and 2.27", c.CentreValue, c.SigmaZ)
+	}
+	big := c.Rows[10]
+	if big.Area != "Big" || big.Position != "Above the 3σ limit" || big.Upper3 != "26.65" || c.Dots[10].Colour != colourConcern || c.Dots[10].Path == "" {
+		t.Errorf("the large area: %+v, dot %+v", big, c.Dots[10])
+	}
+	if c.Rows[0].Position != "Beyond the 2σ limit, within the 3σ" { // 23.75 − 2 × 2.27 × 1.35 = 17.6
+		t.Errorf("a small area: %+v", c.Rows[0])
+	}
+	ind.Direction = "up"
+	c, _ = layoutFunnel("f", ind, gs.MustDate("2024-01-01"), units)
+	if c.Dots[10].Colour != colourImprovement {
+		t.Errorf("higher is better: the large high area is %s, want improvement blue", c.Dots[3].Colour)
+	}
+	if _, err := layoutFunnel("f", ind, gs.MustDate("2024-01-01"), nil); err == nil {
+		t.Error("a funnel of no areas drew")
 	}
 }
