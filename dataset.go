@@ -18,4 +18,5 @@ type Dataset struct {
 	Relationships []Relationship
 	Indicators    []Indicator
 	Observations  []Observation
+	Envelope      []EnvelopeEntry
 }

@@ -72,3 +72,7 @@ func (d Date) Before(o Date) bool { return d.Time().Before(o.Time()) }
 
 // AddDays returns the date n days after d.
 func (d Date) AddDays(n int) Date { return DateOf(d.Time().AddDate(0, 0, n)) }
+
+// AddMonths is the date n calendar months later (earlier for negative n),
+// normalised as time.AddDate does: 31 January plus one month is 3 March.
+func (d Date) AddMonths(n int) Date { return DateOf(d.Time().AddDate(0, n, 0)) }

@@ -56,6 +56,8 @@ func Generate() *groundswell.Dataset {
 	g.wave2(c1, c2)
 	g.finish()
 	g.indicator(c1.id)
+	g.envelope(c1.id, rightPrescription.campaign.StartsOn, rightPrescription.campaign.EndsOn, 400_000, 6_000)
+	g.envelope(c2.id, rightCare.campaign.StartsOn, rightCare.campaign.EndsOn, 250_000, 4_000)
 	return g.ds
 }
 

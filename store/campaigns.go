@@ -9,11 +9,12 @@ import (
 	gs "github.com/groundswell-health/groundswell"
 )
 
-const campaignColumns = `id, slug, title, purpose, story, starts_on, ends_on, status, predecessor_id, illustrative, created_at, updated_at`
+const campaignColumns = `id, slug, title, purpose, story, starts_on, ends_on, status, predecessor_id, illustrative, dashboard_signed_in_only, created_at, updated_at`
 
-func scanCampaign(row interface{ Scan(...any) error }, c *gs.Campaign) error {
-	return row.Scan(&c.ID, &c.Slug, &c.Title, &c.Purpose, &c.Story, scanDate{&c.StartsOn}, scanDate{&c.EndsOn},
-		&c.Status, scanID{&c.PredecessorID}, &c.Illustrative, scanTime{&c.CreatedAt}, scanTime{&c.UpdatedAt})
+// scanCampaign scans campaignColumns into c, and then any extra columns.
+func scanCampaign(row interface{ Scan(...any) error }, c *gs.Campaign, extra ...any) error {
+	return row.Scan(append([]any{&c.ID, &c.Slug, &c.Title, &c.Purpose, &c.Story, scanDate{&c.StartsOn}, scanDate{&c.EndsOn},
+		&c.Status, scanID{&c.PredecessorID}, &c.Illustrative, &c.DashboardSignedInOnly, scanTime{&c.CreatedAt}, scanTime{&c.UpdatedAt}}, extra...)...)
 }
 
 // CampaignFilter selects campaigns.
@@ -71,10 +72,10 @@ func (s *Store) CreateCampaign(ctx context.Context, c *gs.Campaign) error {
 			return err
 		}
 		c.CreatedAt, c.UpdatedAt = tx.now, tx.now
-		id, err := tx.insertID(ctx, `INSERT INTO campaigns (slug, title, purpose, story, starts_on, ends_on, status, predecessor_id, illustrative, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, err := tx.insertID(ctx, `INSERT INTO campaigns (slug, title, purpose, story, starts_on, ends_on, status, predecessor_id, illustrative, dashboard_signed_in_only, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			c.Slug, c.Title, c.Purpose, c.Story, dateText(c.StartsOn), dateText(c.EndsOn), c.Status,
-			nullID(c.PredecessorID), c.Illustrative, ms(c.CreatedAt), ms(c.UpdatedAt))
+			nullID(c.PredecessorID), c.Illustrative, c.DashboardSignedInOnly, ms(c.CreatedAt), ms(c.UpdatedAt))
 		if isUniqueViolation(err) {
 			return slugTaken()
 		} else if err != nil {
@@ -96,9 +97,9 @@ func (s *Store) UpdateCampaign(ctx context.Context, c *gs.Campaign) error {
 		}
 		c.UpdatedAt = tx.now
 		err := tx.update(ctx, "campaign", `UPDATE campaigns SET slug = ?, title = ?, purpose = ?, story = ?, starts_on = ?, ends_on = ?,
-			status = ?, predecessor_id = ?, updated_at = ? WHERE id = ?`,
+			status = ?, predecessor_id = ?, dashboard_signed_in_only = ?, updated_at = ? WHERE id = ?`,
 			c.Slug, c.Title, c.Purpose, c.Story, dateText(c.StartsOn), dateText(c.EndsOn), c.Status,
-			nullID(c.PredecessorID), ms(c.UpdatedAt), c.ID)
+			nullID(c.PredecessorID), c.DashboardSignedInOnly, ms(c.UpdatedAt), c.ID)
 		if isUniqueViolation(err) {
 			return slugTaken()
 		}

@@ -54,6 +54,7 @@ var copyTables = []string{
 	"indicators",
 	"observations",
 	"action_indicators",
+	"envelope_entries",
 }
 
 // CopyTables returns the tables Copy copies, in the order it copies them.

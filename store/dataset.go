@@ -78,7 +78,7 @@ func (l *loader) load(ds *gs.Dataset) error {
 	}{
 		{"areas", l.loadAreas}, {"organisations", l.loadOrganisations}, {"campaigns", l.loadCampaigns},
 		{"groups and actions", l.loadGroups}, {"people", l.loadPeople}, {"commitments", l.loadCommitments},
-		{"indicators", l.loadIndicators},
+		{"indicators", l.loadIndicators}, {"envelope", l.loadEnvelope},
 	}
 	for _, step := range steps {
 		if err := step.fn(ds); err != nil {
@@ -133,10 +133,10 @@ func (l *loader) loadCampaigns(ds *gs.Dataset) error {
 		if created.IsZero() {
 			created = l.tx.now
 		}
-		id, err := l.id(`INSERT INTO campaigns (slug, title, purpose, story, starts_on, ends_on, status, predecessor_id, illustrative, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, err := l.id(`INSERT INTO campaigns (slug, title, purpose, story, starts_on, ends_on, status, predecessor_id, illustrative, dashboard_signed_in_only, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			c.Slug, c.Title, c.Purpose, c.Story, dateText(c.StartsOn), dateText(c.EndsOn), c.Status, pred, c.Illustrative,
-			ms(created), ms(created))
+			c.DashboardSignedInOnly, ms(created), ms(created))
 		if err != nil {
 			return fmt.Errorf("campaign %d (%s): %w", i+1, c.Slug, err)
 		}
@@ -309,6 +309,23 @@ func (l *loader) loadIndicators(ds *gs.Dataset) error {
 		if err := l.exec(`INSERT INTO observations (indicator_id, area_id, period, numerator, denominator, value, synthetic) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 			ind, area, dateText(o.Period), o.Numerator, o.Denominator, o.Value, o.Synthetic); err != nil {
 			return fmt.Errorf("observation %d: %w", i+1, err)
+		}
+	}
+	return nil
+}
+
+func (l *loader) loadEnvelope(ds *gs.Dataset) error {
+	for i, e := range ds.Envelope {
+		campaign, err := ref(l.campaigns, e.CampaignID, "campaign")
+		if err != nil {
+			return err
+		}
+		if err := e.Validate(); err != nil {
+			return fmt.Errorf("envelope entry %d: %w", i+1, err)
+		}
+		if err := l.exec(`INSERT INTO envelope_entries (campaign_id, on_date, kind, unit, amount, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			campaign, dateText(e.On), e.Kind, e.Unit, e.Amount, e.Note, ms(l.tx.now)); err != nil {
+			return fmt.Errorf("envelope entry %d: %w", i+1, err)
 		}
 	}
 	return nil

@@ -37,10 +37,7 @@ func (s *Store) OrganisationAlliances(ctx context.Context, orgID int64) ([]gs.Al
 		defer rows.Close()
 		for rows.Next() {
 			var m gs.AllianceMembership
-			c := &m.Campaign
-			if err := rows.Scan(&c.ID, &c.Slug, &c.Title, &c.Purpose, &c.Story, scanDate{&c.StartsOn}, scanDate{&c.EndsOn},
-				&c.Status, scanID{&c.PredecessorID}, &c.Illustrative, scanTime{&c.CreatedAt}, scanTime{&c.UpdatedAt},
-				scanDate{&m.JoinedOn}, &m.ActionPlan); err != nil {
+			if err := scanCampaign(rows, &m.Campaign, scanDate{&m.JoinedOn}, &m.ActionPlan); err != nil {
 				return err
 			}
 			out = append(out, m)

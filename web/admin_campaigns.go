@@ -8,7 +8,7 @@ import (
 	"github.com/groundswell-health/groundswell/store"
 )
 
-var campaignFields = []string{"title", "slug", "purpose", "story", "starts_on", "ends_on", "status", "predecessor_id"}
+var campaignFields = []string{"title", "slug", "purpose", "story", "starts_on", "ends_on", "status", "dashboard_signed_in_only", "predecessor_id"}
 
 func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) {
 	campaigns, err := s.store.Campaigns(r.Context(), store.CampaignFilter{IncludeDrafts: true})
@@ -31,6 +31,9 @@ func campaignToForm(c gs.Campaign) *form {
 	if c.PredecessorID != 0 {
 		f.Set("predecessor_id", strconv.FormatInt(c.PredecessorID, 10))
 	}
+	if c.DashboardSignedInOnly {
+		f.Set("dashboard_signed_in_only", "yes")
+	}
 	return f
 }
 
@@ -44,6 +47,7 @@ func campaignFromForm(f *form, c *gs.Campaign) {
 	c.EndsOn = f.Date("ends_on", "End date")
 	c.Status = f.Get("status")
 	c.PredecessorID = f.Int("predecessor_id", "Select a campaign from the list")
+	c.DashboardSignedInOnly = f.Checked("dashboard_signed_in_only")
 }
 
 func (s *Server) renderCampaignForm(w http.ResponseWriter, r *http.Request, status int, c gs.Campaign, f *form) {
