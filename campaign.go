@@ -28,8 +28,8 @@ type Campaign struct {
 	// DashboardSignedInOnly restricts the campaign's dashboard and network
 	// pages to people signed in with a role; they are public otherwise.
 	DashboardSignedInOnly bool
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	CreatedAt             time.Time
+	UpdatedAt             time.Time
 }
 
 // Open reports whether the campaign takes pledges.

@@ -311,6 +311,10 @@ func (s scanTime) Scan(v any) error {
 	if err := n.Scan(v); err != nil {
 		return err
 	}
+	if !n.Valid {
+		*s.t = time.Time{} // NULL: not happened yet
+		return nil
+	}
 	*s.t = fromMS(n.Int64)
 	return nil
 }

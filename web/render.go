@@ -35,7 +35,7 @@ func loadPages() (*pages, error) {
 	p := &pages{byName: map[string]*template.Template{}}
 	for _, file := range names {
 		name := strings.TrimSuffix(path.Base(file), ".html")
-		t, err := template.New(name).Funcs(templateFuncs).ParseFS(templateFS, append(shared, file)...)
+		t, err := template.New(name).Funcs(templateFuncs).Funcs(dashboardFuncs).ParseFS(templateFS, append(shared, file)...)
 		if err != nil {
 			return nil, fmt.Errorf("parse template %s: %w", name, err)
 		}

@@ -1,0 +1,379 @@
+package web
+
+import (
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+	"time"
+	_ "time/tzdata" // Europe/London, whatever the host has installed
+
+	gs "github.com/groundswell-health/groundswell"
+	"github.com/groundswell-health/groundswell/mobilise"
+)
+
+// The dashboard: what a campaign has built, over time, beside its envelope.
+// Every figure comes from package mobilise, whose documentation defines it;
+// the page says in words what each counts.
+
+// london is the time zone buckets are dated in: an English programme's
+// "day" and "month" are England's.
+var london = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}()
+
+// errSignInForDashboard sends people to sign in when a campaign's
+// organisers keep its dashboard to signed-in people.
+var errSignInForDashboard = gs.Errorf(gs.EUNAUTHORIZED, "Sign in to see this dashboard.")
+
+var periodNames = map[string]mobilise.Period{"monthly": mobilise.Monthly, "weekly": mobilise.Weekly, "daily": mobilise.Daily}
+
+// dashboard is everything the dashboard page and its downloads show.
+type dashboard struct {
+	Campaign    gs.Campaign
+	Period      string
+	Timeline    mobilise.Timeline
+	Total       mobilise.Series // confirmed commitments, as the campaign pages count
+	Pledges     mobilise.Series // every pledge, confirmed or not: the funnel's first step
+	Groups      []groupProgress
+	Headline    mobilise.Headline
+	Graph       mobilise.Summary
+	Invitations []int // relationships made up to each bucket's end
+	Envelope    []mobilise.EnvelopeSeries
+	Alliance    []mobilise.AlliancePoint
+	Predecessor *gs.Campaign
+	Carry       mobilise.CarryOver
+}
+
+type groupProgress struct {
+	Group  gs.GroupSummary
+	Latest mobilise.Point
+	// Percent of the group's own target of people, capped at 100 for the
+	// bar; 0 when it set none.
+	Percent int
+}
+
+// loadDashboard computes a campaign's dashboard as at now (or, for a closed
+// campaign that has ended, as at the end of its last day).
+func (s *Server) loadDashboard(r *http.Request) (*dashboard, error) {
+	ctx := r.Context()
+	c, err := s.visibleCampaign(r)
+	if err != nil {
+		return nil, err
+	}
+	if c.DashboardSignedInOnly && currentUser(r) == nil {
+		return nil, errSignInForDashboard
+	}
+	d := &dashboard{Campaign: c, Period: "monthly"}
+	if q := r.URL.Query().Get("period"); q != "" {
+		if _, ok := periodNames[q]; !ok {
+			return nil, gs.Errorf(gs.EINVALID, "Period: choose monthly, weekly or daily.")
+		}
+		d.Period = q
+	}
+	now := time.Now()
+	if c.Status == gs.CampaignClosed && !c.EndsOn.IsZero() {
+		end := c.EndsOn.AddDays(1)
+		if endAt := time.Date(end.Year, time.Month(end.Month), end.Day, 0, 0, 0, 0, london); endAt.Before(now) {
+			now = endAt
+		}
+	}
+	if d.Timeline, err = mobilise.NewTimeline(periodNames[d.Period], c.StartsOn, now, london); err != nil {
+		return nil, gs.Errorf(gs.EINVALID, "This campaign's dates cannot be shown as a time series: %v", err)
+	}
+	m, err := s.store.MobilisationData(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	total := mobilise.NewTally(d.Timeline, mobilise.Options{ConfirmedOnly: true})
+	byGroup := mobilise.NewTally(d.Timeline, mobilise.Options{ConfirmedOnly: true, By: mobilise.ByGroup})
+	pledges := mobilise.NewTally(d.Timeline, mobilise.Options{})
+	var carrier *mobilise.Carrier
+	if c.PredecessorID != 0 {
+		if carrier, err = mobilise.NewCarrier(m.Predecessor, m.Members, m.Relationships); err != nil {
+			return nil, fmt.Errorf("carry-over into campaign %d: %w", c.ID, err)
+		}
+	}
+	var committed []int64
+	err = s.store.EachCommitment(ctx, c.ID, func(cm mobilise.Commitment) error {
+		for _, t := range []*mobilise.Tally{total, byGroup, pledges} {
+			if err := t.Add(cm); err != nil {
+				return err
+			}
+		}
+		if cm.ConfirmedAt.IsZero() {
+			return nil // counted as the campaign pages count: confirmed only
+		}
+		if cm.Status != gs.StatusWithdrawn {
+			committed = append(committed, cm.PersonID)
+		}
+		if carrier != nil {
+			return carrier.Add(cm)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	d.Total, d.Pledges = total.Series()[0], pledges.Series()[0]
+	d.Headline = mobilise.HeadlineOf(d.Total.Points)
+
+	groups, err := s.store.Groups(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	series := map[int64]mobilise.Series{}
+	for _, sr := range byGroup.Series() {
+		series[sr.Key] = sr
+	}
+	for _, g := range groups {
+		gp := groupProgress{Group: g}
+		if sr, ok := series[g.ID]; ok && len(sr.Points) > 0 {
+			gp.Latest = sr.Points[len(sr.Points)-1]
+		}
+		if g.Target > 0 {
+			gp.Percent = min(100, 100*gp.Latest.People/g.Target)
+		}
+		d.Groups = append(d.Groups, gp)
+	}
+
+	graph, err := mobilise.Analyse(m.Relationships, committed)
+	if err != nil {
+		return nil, fmt.Errorf("analyse the invitations of campaign %d: %w", c.ID, err)
+	}
+	d.Graph = graph.Summary()
+	// The store lists relationships by time: count those before each
+	// bucket's end by binary search.
+	d.Invitations = make([]int, d.Timeline.Len())
+	for i, b := range d.Timeline.Buckets() {
+		d.Invitations[i] = sort.Search(len(m.Relationships), func(j int) bool { return !m.Relationships[j].CreatedAt.Before(b.AsAt) })
+	}
+	if d.Envelope, err = mobilise.Envelope(m.Envelope, d.Timeline); err != nil {
+		return nil, fmt.Errorf("envelope of campaign %d: %w", c.ID, err)
+	}
+	if d.Alliance, err = mobilise.Alliance(m.Members, m.Plan, d.Timeline); err != nil {
+		return nil, fmt.Errorf("alliance of campaign %d: %w", c.ID, err)
+	}
+	if c.PredecessorID != 0 {
+		p, err := s.store.CampaignByID(ctx, c.PredecessorID)
+		if err != nil {
+			return nil, err
+		}
+		d.Predecessor = &p
+		d.Carry = carrier.Result()
+	}
+	return d, nil
+}
+
+func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) {
+	d, err := s.loadDashboard(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	c := d.Campaign
+	buckets := d.Timeline.Buckets()
+	var first, last time.Time
+	if len(buckets) > 0 {
+		first, last = buckets[0].AsAt, buckets[len(buckets)-1].AsAt
+	}
+	at := make([]time.Time, len(buckets))
+	for i, b := range buckets {
+		at[i] = b.AsAt
+	}
+	people, standing := make([]float64, len(buckets)), make([]float64, len(buckets))
+	invites := make([]float64, len(buckets))
+	for i, p := range d.Total.Points {
+		people[i], standing[i], invites[i] = float64(p.People), float64(p.Standing), float64(d.Invitations[i])
+	}
+	growth := layoutLines("growth", "Resources built: "+c.Title,
+		fmt.Sprintf("Line chart, %s, of the resources the campaign built, counted as at the end of each %s: people committed, commitments standing and invitations made. At the latest: %s people, %s commitments, %s invitations.",
+			periodWord(d.Period), periodUnit(d.Period), formatInt(last0(people)), formatInt(last0(standing)), formatInt(last0(invites))),
+		"Count", first, last, []lineSeries{
+			{Name: "People committed", Colour: "#005EB8", At: at, Values: people},
+			{Name: "Commitments standing", Colour: "#007F3B", Dash: "8 4", At: at, Values: standing},
+			{Name: "Invitations made (relationships)", Colour: "#330072", Dash: "2 3", At: at, Values: invites},
+		})
+	var envSeries []lineSeries
+	for _, e := range d.Envelope {
+		vals := make([]float64, len(e.Points))
+		for i, p := range e.Points {
+			if p.Allocated > 0 {
+				vals[i] = 100 * p.Remaining / p.Allocated
+			}
+		}
+		name, colour, dash := "Money remaining", "#DA291C", ""
+		if e.Unit == mobilise.StaffHours {
+			name, colour, dash = "Staff time remaining", "#ED8B00", "8 4"
+		}
+		envSeries = append(envSeries, lineSeries{Name: name + " (% of allocated so far)", Colour: colour, Dash: dash, At: at, Values: vals})
+	}
+	envelope := layoutLines("envelope", "The envelope: "+c.Title,
+		"Line chart of the classic envelope: the money and staff time allocated and not yet spent, as a percentage of what had been allocated by then, on the same time axis as the resources built.",
+		"% remaining", first, last, envSeries)
+
+	s.render(w, r, http.StatusOK, "dashboard", page{Title: "Dashboard – " + c.Title, Illustrative: c.Illustrative, D: map[string]any{
+		"Campaign": c, "D": d, "Growth": growth, "EnvelopeChart": envelope, "Latest": lastPoint(d.Total.Points),
+		"LatestPledges": lastPoint(d.Pledges.Points), "Periods": []string{"monthly", "weekly", "daily"},
+		"LatestAlliance": lastAlliance(d.Alliance),
+	}})
+}
+
+func last0(v []float64) int {
+	if len(v) == 0 {
+		return 0
+	}
+	return int(v[len(v)-1])
+}
+
+func lastPoint(ps []mobilise.Point) mobilise.Point {
+	if len(ps) == 0 {
+		return mobilise.Point{}
+	}
+	return ps[len(ps)-1]
+}
+
+func lastAlliance(ps []mobilise.AlliancePoint) mobilise.AlliancePoint {
+	if len(ps) == 0 {
+		return mobilise.AlliancePoint{}
+	}
+	return ps[len(ps)-1]
+}
+
+func periodWord(p string) string {
+	return map[string]string{"monthly": "month by month", "weekly": "week by week", "daily": "day by day"}[p]
+}
+
+func periodUnit(p string) string {
+	return map[string]string{"monthly": "month", "weekly": "week", "daily": "day"}[p]
+}
+
+// dashboardCSV is a table of the dashboard as CSV: ?table=growth (the
+// default), envelope or groups. Dates are ISO; figures as on the page.
+func (s *Server) dashboardCSV(w http.ResponseWriter, r *http.Request) {
+	d, err := s.loadDashboard(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	table := r.URL.Query().Get("table")
+	if table == "" {
+		table = "growth"
+	}
+	var rows [][]string
+	switch table {
+	case "growth":
+		rows = append(rows, []string{"period_start", "period_end", "as_at", "people_committed", "commitments_made", "commitments_confirmed",
+			"commitments_standing", "commitments_done", "commitments_lapsed", "commitments_withdrawn", "kept_rate", "hours_pledged", "hours_delivered", "invitations"})
+		for i, p := range d.Total.Points {
+			kept := ""
+			if v, ok := p.Kept.Value(); ok {
+				kept = strconv.FormatFloat(v, 'f', -1, 64)
+			}
+			rows = append(rows, []string{p.Start.String(), p.End.AddDays(-1).String(), p.AsAt.Format(time.RFC3339),
+				strconv.Itoa(p.People), strconv.Itoa(p.Total.Made), strconv.Itoa(p.Total.Confirmed), strconv.Itoa(p.Standing),
+				strconv.Itoa(p.Total.Done), strconv.Itoa(p.Total.Lapsed), strconv.Itoa(p.Total.Withdrawn), kept,
+				strconv.FormatFloat(p.HoursPledged, 'f', -1, 64), strconv.FormatFloat(p.HoursDelivered, 'f', -1, 64), strconv.Itoa(d.Invitations[i])})
+		}
+	case "envelope":
+		rows = append(rows, []string{"unit", "period_start", "period_end", "allocated", "spent", "remaining"})
+		for _, e := range d.Envelope {
+			for _, p := range e.Points {
+				rows = append(rows, []string{e.Unit, p.Start.String(), p.End.AddDays(-1).String(), strconv.FormatFloat(p.Allocated, 'f', -1, 64),
+					strconv.FormatFloat(p.Spent, 'f', -1, 64), strconv.FormatFloat(p.Remaining, 'f', -1, 64)})
+			}
+		}
+	case "groups":
+		rows = append(rows, []string{"group", "target_people", "people_committed", "commitments_standing", "commitments_done", "kept_rate"})
+		for _, g := range d.Groups {
+			kept := ""
+			if v, ok := g.Latest.Kept.Value(); ok {
+				kept = strconv.FormatFloat(v, 'f', -1, 64)
+			}
+			rows = append(rows, []string{g.Group.Name, strconv.Itoa(g.Group.Target), strconv.Itoa(g.Latest.People), strconv.Itoa(g.Latest.Standing),
+				strconv.Itoa(g.Latest.Total.Done), kept})
+		}
+	default:
+		s.fail(w, r, gs.Errorf(gs.EINVALID, "Table: choose growth, envelope or groups."))
+		return
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-%s-%s.csv"`, d.Campaign.Slug, table, d.Period))
+	cw := csv.NewWriter(w)
+	for _, row := range rows {
+		for i, v := range row {
+			row[i] = csvSafe(v)
+		}
+	}
+	cw.WriteAll(rows) //nolint:errcheck // the client has gone; nothing to tell
+}
+
+// csvSafe stops a spreadsheet from running a cell as a formula: a value a
+// user typed (a group's name) that starts with =, +, - or @ gets a leading
+// apostrophe, as OWASP advises. Numbers never start with those here except
+// negatives, which the dashboard does not have.
+func csvSafe(v string) string {
+	if v != "" && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@' || v[0] == '\t' || v[0] == '\r') {
+		return "'" + v
+	}
+	return v
+}
+
+// dashboardFuncs are the template functions of the dashboard's figures.
+var dashboardFuncs = map[string]any{
+	"periodUnit": periodUnit,
+	"int64ToInt": func(n int64) int { return int(n) },
+	// ratio writes a proportion that may be undefined as a whole percentage.
+	"ratio": func(r mobilise.Ratio) string {
+		v, ok := r.Value()
+		if !ok {
+			return "not available"
+		}
+		return strconv.FormatFloat(100*v, 'f', 0, 64) + "%"
+	},
+	"pct": func(v float64) string { return strconv.FormatFloat(100*v, 'f', 0, 64) + "%" },
+	// change says how a headline figure moved since the previous bucket.
+	"change": func(c mobilise.Change, percent bool) string {
+		delta, ok := c.Delta()
+		if !ok {
+			return ""
+		}
+		if percent {
+			pts := strconv.FormatFloat(100*delta, 'f', 0, 64)
+			if pts == "0" || pts == "-0" {
+				return "no change in the last period"
+			}
+			if delta > 0 {
+				pts = "+" + pts
+			}
+			return pts + " percentage points in the last period"
+		}
+		n := int(delta)
+		switch {
+		case n == 0:
+			return "no change in the last period"
+		case n > 0:
+			return "+" + formatInt(n) + " in the last period"
+		default:
+			return "−" + formatInt(-n) + " in the last period"
+		}
+	},
+	"barWidth": func(n, of int) string {
+		if of <= 0 {
+			return "0"
+		}
+		return coord(160 * float64(min(max(n, 0), of)) / float64(of))
+	},
+	"longTime": func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		t = t.In(london)
+		return t.Format("15:04") + " on " + gs.DateOf(t).Long()
+	},
+}
