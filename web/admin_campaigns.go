@@ -150,8 +150,13 @@ func (s *Server) campaignAdmin(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	envelope, err := s.store.EnvelopeEntries(ctx, c.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	s.render(w, r, http.StatusOK, "campaign_admin", page{Title: "Manage " + c.Title, D: map[string]any{
-		"Campaign": c, "Groups": withActions, "Milestones": milestones, "Alliance": alliance, "Counts": counts, "Indicators": indicators,
+		"Campaign": c, "Groups": withActions, "Milestones": milestones, "Alliance": alliance, "Counts": counts, "Indicators": indicators, "Envelope": envelope,
 	}})
 }
 

@@ -134,3 +134,28 @@ func TestAreaAdmin(t *testing.T) {
 		t.Error("a refused edit moved the region")
 	}
 }
+
+// TestEnvelopeAdmin: an organiser records the envelope, is told what is
+// wrong with a bad entry, and sees it on the dashboard's chart.
+func TestEnvelopeAdmin(t *testing.T) {
+	h := newHarness(t)
+	h.signIn()
+	ctx := context.Background()
+	cid := strconv.FormatInt(h.f.Campaign.ID, 10)
+	wantBody(t, h.get("/admin/campaigns/"+cid+"/envelope/new"), "Add to the envelope", "Staff hours")
+	bad := h.post("/admin/campaigns/"+cid+"/envelope/new", url.Values{"on": {"someday"}, "kind": {"stolen"}, "unit": {"GBP"}, "amount": {"lots"}})
+	wantStatus(t, bad, http.StatusUnprocessableEntity)
+	wantBody(t, bad, "The date must be a real date", "Select allocated or spent", "Amount must be a number")
+	wantStatus(t, h.post("/admin/campaigns/"+cid+"/envelope/new", url.Values{"on": {"2026-01-01"}, "kind": {"allocated"}, "unit": {"GBP"}, "amount": {"£25,000"}, "note": {"Budget"}}), http.StatusSeeOther)
+	wantStatus(t, h.post("/admin/campaigns/"+cid+"/envelope/new", url.Values{"on": {"2026-02-01"}, "kind": {"spent"}, "unit": {"GBP"}, "amount": {"5000"}}), http.StatusSeeOther)
+	entries, err := h.st.EnvelopeEntries(ctx, h.f.Campaign.ID)
+	if err != nil || len(entries) != 2 || entries[0].Amount != 25000 {
+		t.Fatalf("entries = %+v, %v", entries, err)
+	}
+	wantBody(t, h.get("/admin/campaigns/"+cid), "£25000", "Allocated: Budget")
+	wantBody(t, h.get("/campaigns/"+h.f.Campaign.Slug+"/dashboard"), `<title id="envelope-title">`, "Money remaining")
+	wantStatus(t, h.post("/admin/campaigns/"+cid+"/envelope/"+strconv.FormatInt(entries[1].ID, 10)+"/delete", url.Values{}), http.StatusSeeOther)
+	if entries, _ := h.st.EnvelopeEntries(ctx, h.f.Campaign.ID); len(entries) != 1 {
+		t.Errorf("after removing one: %+v", entries)
+	}
+}
