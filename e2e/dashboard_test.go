@@ -1,0 +1,81 @@
+package e2e
+
+import (
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/groundswell-health/groundswell/demo"
+	"github.com/groundswell-health/groundswell/store"
+	"github.com/groundswell-health/groundswell/web"
+)
+
+// TestDashboardDrawsItsCharts opens the demo's dashboards, network and
+// indicator pages in Chromium and checks that each chart is drawn: that
+// every line and dot has a real size on the page (an SVG with a bad
+// coordinate draws nothing, silently), that the key names every line, and
+// that the console is clean.
+func TestDashboardDrawsItsCharts(t *testing.T) {
+	chromiumPath(t)
+	ctx := t.Context()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "e2e.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if err := st.LoadDataset(ctx, demo.Generate()); err != nil {
+		t.Fatal(err)
+	}
+	app, err := web.New(web.Options{Store: st})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(app)
+	t.Cleanup(srv.Close)
+	b := newBrowser(t, 90*time.Second)
+
+	// drawn counts the elements sel matches that the browser laid out with
+	// a width or a height, so a horizontal or vertical line counts.
+	drawn := func(sel string) int {
+		t.Helper()
+		n, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`Array.from(document.querySelectorAll(`+"`"+sel+"`"+`)).filter(e => { const r = e.getBBox(); return r.width > 0 || r.height > 0 }).length`))
+		if err != nil {
+			t.Fatalf("count %s: %v%s", sel, err, b.where())
+		}
+		return n
+	}
+
+	b.open(t, srv.URL+"/campaigns/the-right-care/dashboard", 200)
+	if n := drawn("svg[aria-labelledby^=growth] polyline"); n != 3 {
+		t.Errorf("growth chart draws %d lines, want people, commitments and invitations", n)
+	}
+	if n := drawn("svg[aria-labelledby^=envelope] polyline"); n != 2 {
+		t.Errorf("envelope chart draws %d lines, want money and staff time", n)
+	}
+	key := b.text(t, ".gs-key")
+	for _, name := range []string{"People committed", "Commitments standing", "Invitations made"} {
+		if !strings.Contains(key, name) {
+			t.Errorf("the key %q does not name %q", key, name)
+		}
+	}
+
+	b.open(t, srv.URL+"/campaigns/"+demo.CampaignSlug+"/network", 200)
+	if n := drawn("svg[aria-labelledby^=network] circle"); n < 1000 {
+		t.Errorf("network draws %d people, want the near 2,000 the note says", n)
+	}
+
+	b.open(t, srv.URL+"/campaigns/"+demo.CampaignSlug+"/indicators/antipsychotic-prescribing-dementia?chart=pprime", 200)
+	if n := drawn("svg[aria-labelledby^=funnel] circle, svg[aria-labelledby^=funnel] path"); n != 7 {
+		t.Errorf("funnel plot draws %d regions, want 7", n)
+	}
+	if n := drawn("svg[aria-labelledby^='chart-title'] polyline"); n < 5 {
+		t.Errorf("p′ chart draws %d polylines, want the data line and the stepped limits", n)
+	}
+	if p := b.problems(); len(p) > 0 {
+		t.Errorf("console problems: %q", p)
+	}
+}
