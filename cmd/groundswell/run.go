@@ -85,6 +85,7 @@ type config struct {
 	schedule          gs.Schedule             // when pledges are followed up
 	followupEvery     time.Duration           // how often the follow-up sweep runs
 	digest            followup.DigestSchedule // when group leads' weekly digest goes
+	scale             string                  // demo only: "normal" or "large"
 }
 
 func parseConfig(name string, args []string, getenv func(string) string, stderr io.Writer) (config, error) {
@@ -154,8 +155,14 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	fs.StringVar(&askAgain, "ask-again-after", askAgain, `days after "not yet" before asking again (env GROUNDSWELL_ASK_AGAIN_AFTER)`)
 	fs.DurationVar(&c.followupEvery, "followup-every", c.followupEvery, "how often to look for follow-up that is due, at least 1s (env GROUNDSWELL_FOLLOWUP_EVERY)")
 	fs.StringVar(&digestAt, "digest-at", digestAt, `day and hour, UK time, from which group leads' weekly digest goes, such as "Monday 08:00" (env GROUNDSWELL_DIGEST_AT)`)
+	if name == "demo" {
+		fs.StringVar(&c.scale, "scale", "normal", `the demo's size: "normal", or "large" (a million commitments, for load tests)`)
+	}
 	if err := fs.Parse(args); err != nil {
 		return c, err
+	}
+	if name == "demo" && c.scale != "normal" && c.scale != "large" {
+		return c, fmt.Errorf("--scale %q: choose normal or large", c.scale)
 	}
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("%s: unexpected argument %q", name, fs.Arg(0))
@@ -213,7 +220,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	defer st.Close()
 
 	if loadDemo {
-		if err := loadDemoData(ctx, st, stdout); err != nil {
+		if err := loadDemoData(ctx, st, stdout, cfg.scale); err != nil {
 			return err
 		}
 	}
@@ -263,15 +270,23 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 }
 
 // loadDemoData loads the demo once: a second run finds it there and leaves it.
-func loadDemoData(ctx context.Context, st *store.Store, stdout io.Writer) error {
-	if _, err := st.CampaignBySlug(ctx, demo.CampaignSlug); err == nil {
+// Scale "large" loads the large data set (demo.Large) instead.
+func loadDemoData(ctx context.Context, st *store.Store, stdout io.Writer, scale string) error {
+	slug, generate := demo.CampaignSlug, demo.Generate
+	if scale == "large" {
+		slug, generate = demo.LargeCampaignSlug, demo.Large
+	}
+	if _, err := st.CampaignBySlug(ctx, slug); err == nil {
 		fmt.Fprintln(stdout, "Demo data already loaded")
 		return nil
 	} else if gs.ErrorCode(err) != gs.ENOTFOUND {
 		return err
 	}
 	start := time.Now()
-	ds := demo.Generate()
+	if scale == "large" {
+		fmt.Fprintln(stdout, "Generating and loading the large data set: a million commitments; this takes a minute or two")
+	}
+	ds := generate()
 	if err := st.LoadDataset(ctx, ds); err != nil {
 		if gs.ErrorCode(err) == gs.ECONFLICT {
 			fmt.Fprintln(stdout, "Demo data already loaded")
