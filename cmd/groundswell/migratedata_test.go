@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/groundswell-health/groundswell/jobs"
 	"github.com/groundswell-health/groundswell/store"
 	"github.com/groundswell-health/groundswell/store/storetest"
 )
@@ -29,6 +30,11 @@ func sqliteInstallation(t *testing.T) string {
 		if _, err := st.Pledge(ctx, f.Pledge(email)); err != nil {
 			t.Fatal(err)
 		}
+	}
+	// A real installation has served: the job queue's tables are there too,
+	// and the copy must leave them alone.
+	if err := jobs.Migrate(ctx, st.WriteDB(), st.Dialect()); err != nil {
+		t.Fatal(err)
 	}
 	if err := st.Close(); err != nil {
 		t.Fatal(err)
