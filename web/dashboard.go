@@ -11,6 +11,7 @@ import (
 
 	gs "github.com/groundswell-health/groundswell"
 	"github.com/groundswell-health/groundswell/mobilise"
+	"github.com/groundswell-health/groundswell/store"
 )
 
 // The dashboard: what a campaign has built, over time, beside its envelope.
@@ -35,19 +36,30 @@ var periodNames = map[string]mobilise.Period{"monthly": mobilise.Monthly, "weekl
 
 // dashboard is everything the dashboard page and its downloads show.
 type dashboard struct {
-	Campaign    gs.Campaign
-	Period      string
-	Timeline    mobilise.Timeline
-	Total       mobilise.Series // confirmed commitments, as the campaign pages count
-	Pledges     mobilise.Series // every pledge, confirmed or not: the funnel's first step
-	Groups      []groupProgress
-	Headline    mobilise.Headline
-	Graph       mobilise.Summary
-	Invitations []int // relationships made up to each bucket's end
-	Envelope    []mobilise.EnvelopeSeries
-	Alliance    []mobilise.AlliancePoint
-	Predecessor *gs.Campaign
-	Carry       mobilise.CarryOver
+	Campaign gs.Campaign
+	Period   string
+	Timeline mobilise.Timeline
+	Total    mobilise.Series // confirmed commitments, as the campaign pages count
+	Pledges  mobilise.Series // every pledge, confirmed or not: the funnel's first step
+	Groups   []groupProgress
+	// Organisations are the alliance's members and any organisation whose
+	// staff committed, most people committed first.
+	Organisations []orgProgress
+	Headline      mobilise.Headline
+	Graph         mobilise.Summary
+	Invitations   []int // relationships made up to each bucket's end
+	Envelope      []mobilise.EnvelopeSeries
+	Alliance      []mobilise.AlliancePoint
+	Predecessor   *gs.Campaign
+	Carry         mobilise.CarryOver
+}
+
+type orgProgress struct {
+	Organisation gs.Organisation
+	InAlliance   bool
+	Latest       mobilise.Point // its staff's commitments
+	// Plan is its alliance action plan's items, counted as commitments are.
+	Plan mobilise.Point
 }
 
 type groupProgress struct {
@@ -92,6 +104,7 @@ func (s *Server) loadDashboard(r *http.Request) (*dashboard, error) {
 	}
 	total := mobilise.NewTally(d.Timeline, mobilise.Options{ConfirmedOnly: true})
 	byGroup := mobilise.NewTally(d.Timeline, mobilise.Options{ConfirmedOnly: true, By: mobilise.ByGroup})
+	byOrg := mobilise.NewTally(d.Timeline, mobilise.Options{ConfirmedOnly: true, By: mobilise.ByOrganisation})
 	pledges := mobilise.NewTally(d.Timeline, mobilise.Options{})
 	var carrier *mobilise.Carrier
 	if c.PredecessorID != 0 {
@@ -101,7 +114,7 @@ func (s *Server) loadDashboard(r *http.Request) (*dashboard, error) {
 	}
 	var committed []int64
 	err = s.store.EachCommitment(ctx, c.ID, func(cm mobilise.Commitment) error {
-		for _, t := range []*mobilise.Tally{total, byGroup, pledges} {
+		for _, t := range []*mobilise.Tally{total, byGroup, byOrg, pledges} {
 			if err := t.Add(cm); err != nil {
 				return err
 			}
@@ -142,6 +155,10 @@ func (s *Server) loadDashboard(r *http.Request) (*dashboard, error) {
 		d.Groups = append(d.Groups, gp)
 	}
 
+	if d.Organisations, err = s.organisationProgress(r, d.Timeline, byOrg, m); err != nil {
+		return nil, err
+	}
+
 	graph, err := mobilise.Analyse(m.Relationships, committed)
 	if err != nil {
 		return nil, fmt.Errorf("analyse the invitations of campaign %d: %w", c.ID, err)
@@ -168,6 +185,48 @@ func (s *Server) loadDashboard(r *http.Request) (*dashboard, error) {
 		d.Carry = carrier.Result()
 	}
 	return d, nil
+}
+
+// organisationProgress is each organisation's part: its staff's
+// commitments and its own action plan, for the alliance's members and any
+// organisation whose staff committed.
+func (s *Server) organisationProgress(r *http.Request, tl mobilise.Timeline, byOrg *mobilise.Tally, m store.Mobilisation) ([]orgProgress, error) {
+	orgs, err := s.store.Organisations(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	staff := map[int64]mobilise.Point{}
+	for _, sr := range byOrg.Series() {
+		if sr.Key != 0 && len(sr.Points) > 0 {
+			staff[sr.Key] = sr.Points[len(sr.Points)-1]
+		}
+	}
+	plan := mobilise.NewTally(tl, mobilise.Options{By: mobilise.ByOrganisation})
+	for _, p := range m.Plan {
+		if err := plan.Add(p); err != nil {
+			return nil, fmt.Errorf("action plan item %d: %w", p.ID, err)
+		}
+	}
+	plans := map[int64]mobilise.Point{}
+	for _, sr := range plan.Series() {
+		if len(sr.Points) > 0 {
+			plans[sr.Key] = sr.Points[len(sr.Points)-1]
+		}
+	}
+	member := map[int64]bool{}
+	for _, mem := range m.Members {
+		member[mem.OrganisationID] = true
+	}
+	var out []orgProgress
+	for _, o := range orgs {
+		p, has := staff[o.ID]
+		if !has && !member[o.ID] {
+			continue
+		}
+		out = append(out, orgProgress{Organisation: o, InAlliance: member[o.ID], Latest: p, Plan: plans[o.ID]})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Latest.People > out[j].Latest.People })
+	return out, nil
 }
 
 func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) {
@@ -220,7 +279,7 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "dashboard", page{Title: "Dashboard – " + c.Title, Illustrative: c.Illustrative, D: map[string]any{
 		"Campaign": c, "D": d, "Growth": growth, "EnvelopeChart": envelope, "Latest": lastPoint(d.Total.Points),
 		"LatestPledges": lastPoint(d.Pledges.Points), "Periods": []string{"monthly", "weekly", "daily"},
-		"LatestAlliance": lastAlliance(d.Alliance),
+		"LatestAlliance": lastAlliance(d.Alliance), "TopOrganisations": d.Organisations[:min(len(d.Organisations), 15)],
 	}})
 }
 
@@ -298,8 +357,19 @@ func (s *Server) dashboardCSV(w http.ResponseWriter, r *http.Request) {
 			rows = append(rows, []string{g.Group.Name, strconv.Itoa(g.Group.Target), strconv.Itoa(g.Latest.People), strconv.Itoa(g.Latest.Standing),
 				strconv.Itoa(g.Latest.Total.Done), kept})
 		}
+	case "organisations":
+		rows = append(rows, []string{"organisation", "ods_code", "in_alliance", "staff_committed", "staff_commitments_standing", "staff_commitments_done",
+			"plan_items", "plan_items_done", "plan_kept_rate"})
+		for _, o := range d.Organisations {
+			kept := ""
+			if v, ok := o.Plan.Kept.Value(); ok {
+				kept = strconv.FormatFloat(v, 'f', -1, 64)
+			}
+			rows = append(rows, []string{o.Organisation.Name, o.Organisation.ODSCode, strconv.FormatBool(o.InAlliance), strconv.Itoa(o.Latest.People),
+				strconv.Itoa(o.Latest.Standing), strconv.Itoa(o.Latest.Total.Done), strconv.Itoa(o.Plan.Standing), strconv.Itoa(o.Plan.Total.Done), kept})
+		}
 	default:
-		s.fail(w, r, gs.Errorf(gs.EINVALID, "Table: choose growth, envelope or groups."))
+		s.fail(w, r, gs.Errorf(gs.EINVALID, "Table: choose growth, envelope, groups or organisations."))
 		return
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")

@@ -134,6 +134,22 @@ func TestDashboardCSV(t *testing.T) {
 	if !strings.Contains(body, `'=HYPERLINK`) {
 		t.Errorf("a group name starting with = is not defused:\n%s", body)
 	}
+	_, _, body = fetch(t, srv, "/campaigns/the-right-care/dashboard.csv?table=organisations")
+	rows, err = csv.NewReader(strings.NewReader(body)).ReadAll()
+	if err != nil || len(rows) < 2 || rows[0][0] != "organisation" || rows[0][3] != "staff_committed" {
+		t.Fatalf("organisations CSV: %v, %q", err, rows[:min(len(rows), 2)])
+	}
+	members, staff := 0, 0
+	for _, r := range rows[1:] {
+		if r[2] == "true" {
+			members++
+		}
+		n, _ := strconv.Atoi(r[3])
+		staff += n
+	}
+	if members != counts.Organisations || staff == 0 || staff > counts.People {
+		t.Errorf("organisations CSV: %d in the alliance (want %d), %d staff committed (want 1 to %d)", members, counts.Organisations, staff, counts.People)
+	}
 	if status, _, _ := fetch(t, srv, "/campaigns/the-right-care/dashboard.csv?table=secrets"); status != http.StatusUnprocessableEntity {
 		t.Errorf("unknown table: status %d", status)
 	}
