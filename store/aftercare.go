@@ -27,7 +27,10 @@ func applyOutcome(ctx context.Context, t *tx, id int64, rep gs.OutcomeReport) er
 	if status == gs.StatusInProgress {
 		q = `UPDATE commitments SET status = ?, outcome = ?, outcome_reason = ?, reported_at = ?, updated_at = ?, followup_on = '' WHERE id = ?`
 	}
-	if _, err := t.exec(ctx, q, status, rep.Outcome, rep.Reason, ms(t.now), ms(t.now), id); err != nil {
+	if err := changeCommitment(ctx, t, id, func() error {
+		_, err := t.exec(ctx, q, status, rep.Outcome, rep.Reason, ms(t.now), ms(t.now), id)
+		return err
+	}); err != nil {
 		return fmt.Errorf("report on commitment %d: %w", id, err)
 	}
 	return nil

@@ -82,6 +82,10 @@ func (s *Store) CreateCampaign(ctx context.Context, c *gs.Campaign) error {
 			return fmt.Errorf("create campaign: %w", err)
 		}
 		c.ID = id
+		// A new campaign's rollup is built: empty, and kept from here on.
+		if _, err := tx.exec(ctx, `INSERT INTO rollup_campaigns (campaign_id, built_at) VALUES (?, ?)`, id, ms(tx.now)); err != nil {
+			return fmt.Errorf("create campaign's rollup: %w", err)
+		}
 		return nil
 	})
 }

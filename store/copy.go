@@ -37,6 +37,8 @@ var copyTables = []string{
 	"areas",
 	"organisations",
 	"campaigns",
+	"rollup_campaigns",
+	"rollup_days",
 	"alliance_members",
 	"alliance_commitments",
 	"stakeholder_groups",

@@ -78,7 +78,7 @@ func (l *loader) load(ds *gs.Dataset) error {
 	}{
 		{"areas", l.loadAreas}, {"organisations", l.loadOrganisations}, {"campaigns", l.loadCampaigns},
 		{"groups and actions", l.loadGroups}, {"people", l.loadPeople}, {"commitments", l.loadCommitments},
-		{"indicators", l.loadIndicators}, {"envelope", l.loadEnvelope},
+		{"indicators", l.loadIndicators}, {"envelope", l.loadEnvelope}, {"rollups", l.buildRollups},
 	}
 	for _, step := range steps {
 		if err := step.fn(ds); err != nil {
@@ -326,6 +326,16 @@ func (l *loader) loadEnvelope(ds *gs.Dataset) error {
 		if err := l.exec(`INSERT INTO envelope_entries (campaign_id, on_date, kind, unit, amount, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 			campaign, dateText(e.On), e.Kind, e.Unit, e.Amount, e.Note, ms(l.tx.now)); err != nil {
 			return fmt.Errorf("envelope entry %d: %w", i+1, err)
+		}
+	}
+	return nil
+}
+
+// buildRollups counts the loaded campaigns' rollups from their commitments.
+func (l *loader) buildRollups(*gs.Dataset) error {
+	for _, id := range l.campaigns {
+		if err := rebuildRollups(l.ctx, l.tx, id); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -23,6 +23,12 @@ type dialect struct {
 	// migrationLock, when set, is run at the start of each migration
 	// transaction to keep concurrent starts from migrating twice.
 	migrationLock string
+	// rollupShare and rollupExclusive, when set, end a query that locks a
+	// campaign's row: a change to a commitment holds it shared while it adds
+	// to the rollup, a rebuild exclusively, so a rebuild never counts a
+	// change and then has it added again. SQLite needs none: its writes are
+	// one at a time.
+	rollupShare, rollupExclusive string
 }
 
 var sqliteDialect = dialect{
@@ -46,7 +52,23 @@ var postgresDialect = dialect{
 	numbered: true,
 	// An arbitrary constant naming Groundswell's migration lock; the lock
 	// is released when the transaction ends.
-	migrationLock: `SELECT pg_advisory_xact_lock(7283420915)`,
+	migrationLock:   `SELECT pg_advisory_xact_lock(7283420915)`,
+	rollupShare:     ` FOR SHARE`,
+	rollupExclusive: ` FOR UPDATE`,
+}
+
+// lockRollup locks a campaign's row against a rollup rebuild (shared), or
+// for one (exclusive).
+func (d dialect) lockRollup(ctx context.Context, t *tx, campaignID int64, exclusive bool) error {
+	mode := d.rollupShare
+	if exclusive {
+		mode = d.rollupExclusive
+	}
+	if mode == "" {
+		return nil
+	}
+	var id int64
+	return t.queryRow(ctx, `SELECT id FROM campaigns WHERE id = ?`+mode, campaignID).Scan(&id)
 }
 
 func (d dialect) lockMigrations(ctx context.Context, t *tx) error {

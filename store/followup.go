@@ -323,14 +323,20 @@ func sweepBatchOf(ctx context.Context, t *tx, sched gs.Schedule, step sweepStep,
 				}
 				continue
 			}
-			r, err := t.exec(ctx, `UPDATE commitments SET status = 'lapsed', updated_at = ? WHERE id = ? AND status IN ('pledged', 'in_progress')`,
-				ms(t.now), c.id)
+			var lapsed int64
+			err := changeCommitment(ctx, t, c.id, func() error {
+				r, err := t.exec(ctx, `UPDATE commitments SET status = 'lapsed', updated_at = ? WHERE id = ? AND status IN ('pledged', 'in_progress')`,
+					ms(t.now), c.id)
+				if err != nil {
+					return err
+				}
+				lapsed, err = r.RowsAffected()
+				return err
+			})
 			if err != nil {
 				return 0, fmt.Errorf("lapse commitment %d: %w", c.id, err)
 			}
-			if n, err := r.RowsAffected(); err != nil {
-				return 0, err
-			} else if n == 0 {
+			if lapsed == 0 {
 				continue // another sweep got there first
 			}
 			res.Lapsed++

@@ -171,8 +171,10 @@ func (s *Store) UpdateAction(ctx context.Context, a *gs.Action) error {
 		return err
 	}
 	return s.writeTx(ctx, func(tx *tx) error {
-		err := tx.update(ctx, "action", `UPDATE actions SET title = ?, description = ?, due_on = ?, target = ?, retired = ? WHERE id = ?`,
-			a.Title, a.Description, dateText(a.DueOn), a.Target, a.Retired, a.ID)
+		err := changeActionDue(ctx, tx, a.ID, func() error {
+			return tx.update(ctx, "action", `UPDATE actions SET title = ?, description = ?, due_on = ?, target = ?, retired = ? WHERE id = ?`,
+				a.Title, a.Description, dateText(a.DueOn), a.Target, a.Retired, a.ID)
+		})
 		if err != nil {
 			return err
 		}

@@ -96,7 +96,9 @@ func (s *Store) SetOwnStatus(ctx context.Context, email string, commitmentID int
 		if status == gs.StatusDone {
 			reported = ms(tx.now)
 		}
-		return tx.update(ctx, "pledge", `UPDATE commitments SET `+set+` WHERE id = ? AND person_id = (SELECT id FROM people WHERE email = ?)`,
-			status, ms(tx.now), reported, commitmentID, gs.NormalizeEmail(email))
+		return changeCommitment(ctx, tx, commitmentID, func() error {
+			return tx.update(ctx, "pledge", `UPDATE commitments SET `+set+` WHERE id = ? AND person_id = (SELECT id FROM people WHERE email = ?)`,
+				status, ms(tx.now), reported, commitmentID, gs.NormalizeEmail(email))
+		})
 	})
 }

@@ -80,6 +80,10 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(n)
 	s.read = read
+	if err := s.buildMissingRollups(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -107,6 +111,10 @@ func openPostgres(ctx context.Context, dsn string) (*Store, error) {
 	// batch at a time would leave the server waiting on round trips.
 	s := &Store{write: db, read: db, d: postgresDialect, Now: time.Now, pledges: make([]pledgeQueue, postgresPledgeQueues)}
 	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := s.buildMissingRollups(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}

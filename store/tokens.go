@@ -17,6 +17,10 @@ func (s *Store) IssueToken(ctx context.Context, purpose string, commitmentID int
 	err := s.writeTx(ctx, func(tx *tx) error {
 		_, err := tx.exec(ctx, `INSERT INTO tokens (token_hash, purpose, commitment_id, email, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)`,
 			hashToken(token), purpose, nullID(commitmentID), email, ms(tx.now), ms(tx.now.Add(ttl)))
+		if isForeignKeyViolation(err) {
+			// The pledge is gone: expired unconfirmed, say.
+			return gs.Errorf(gs.ENOTFOUND, "pledge not found")
+		}
 		return err
 	})
 	if err != nil {
@@ -67,8 +71,11 @@ func (s *Store) ConfirmPledge(ctx context.Context, token string) (gs.Receipt, er
 		} else if err != nil {
 			return err
 		}
-		if _, err := tx.exec(ctx, `UPDATE commitments SET confirmed_at = ?, updated_at = ? WHERE id = ? AND confirmed_at IS NULL`,
-			ms(tx.now), ms(tx.now), id); err != nil {
+		if err := changeCommitment(ctx, tx, id, func() error {
+			_, err := tx.exec(ctx, `UPDATE commitments SET confirmed_at = ?, updated_at = ? WHERE id = ? AND confirmed_at IS NULL`,
+				ms(tx.now), ms(tx.now), id)
+			return err
+		}); err != nil {
 			return fmt.Errorf("confirm commitment %d: %w", id, err)
 		}
 		r, err = receipt(ctx, tx, `c.id = ?`, id)

@@ -7,7 +7,6 @@ import (
 	"sort"
 	"strconv"
 	"time"
-	_ "time/tzdata" // Europe/London, whatever the host has installed
 
 	gs "github.com/groundswell-health/groundswell"
 	"github.com/groundswell-health/groundswell/mobilise"
@@ -18,15 +17,9 @@ import (
 // Every figure comes from package mobilise, whose documentation defines it;
 // the page says in words what each counts.
 
-// london is the time zone buckets are dated in: an English programme's
-// "day" and "month" are England's.
-var london = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/London")
-	if err != nil {
-		return time.UTC
-	}
-	return loc
-}()
+// london is the time zone buckets are dated in: the store's rollups are
+// counted in it too.
+var london = gs.Zone
 
 // errSignInForDashboard sends people to sign in when a campaign's
 // organisers keep its dashboard to signed-in people.
