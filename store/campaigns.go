@@ -138,9 +138,18 @@ func checkPredecessor(ctx context.Context, tx *tx, c *gs.Campaign) error {
 func (s *Store) CampaignCounts(ctx context.Context, campaignID int64) (gs.CampaignCounts, error) {
 	var c gs.CampaignCounts
 	err := s.readTx(ctx, func(tx *tx) error {
-		if err := tx.queryRow(ctx, `SELECT COUNT(DISTINCT person_id), COUNT(*), COALESCE(SUM(CASE WHEN status = 'done' THEN 1 ELSE 0 END), 0),
-				COALESCE(SUM(CASE WHEN on_behalf = 'team' THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN on_behalf = 'organisation' THEN 1 ELSE 0 END), 0)
-			FROM commitments WHERE campaign_id = ? AND status <> 'withdrawn' AND confirmed_at IS NOT NULL`, campaignID).Scan(&c.People, &c.Commitments, &c.Done, &c.Team, &c.Organisational); err != nil {
+		// People, commitments and done come from the rollup, whose sums
+		// over every day are the numbers as they stand: people with a
+		// confirmed commitment not withdrawn, such commitments (made less
+		// withdrawn), and those of them done. A full count would read every
+		// commitment of the campaign.
+		if err := tx.queryRow(ctx, `SELECT COALESCE(SUM(people), 0), COALESCE(SUM(made - withdrawn), 0), COALESCE(SUM(done), 0)
+			FROM rollup_days WHERE campaign_id = ? AND series = 'total'`, campaignID).Scan(&c.People, &c.Commitments, &c.Done); err != nil {
+			return err
+		}
+		if err := tx.queryRow(ctx, `SELECT COALESCE(SUM(CASE WHEN on_behalf = 'team' THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN on_behalf = 'organisation' THEN 1 ELSE 0 END), 0)
+			FROM commitments WHERE campaign_id = ? AND on_behalf <> 'self' AND status <> 'withdrawn' AND confirmed_at IS NOT NULL`,
+			campaignID).Scan(&c.Team, &c.Organisational); err != nil {
 			return err
 		}
 		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM commitments WHERE campaign_id = ? AND status <> 'withdrawn' AND confirmed_at IS NULL`,

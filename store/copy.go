@@ -39,6 +39,7 @@ var copyTables = []string{
 	"campaigns",
 	"rollup_campaigns",
 	"rollup_days",
+	"rollup_totals",
 	"alliance_members",
 	"alliance_commitments",
 	"stakeholder_groups",

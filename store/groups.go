@@ -14,14 +14,14 @@ func scanGroup(row interface{ Scan(...any) error }, g *gs.Group, extra ...any) e
 }
 
 // Groups lists a campaign's stakeholder groups in display order, with their
-// live figures.
+// live figures: people and commitments from the rollup (see CampaignCounts).
 func (s *Store) Groups(ctx context.Context, campaignID int64) ([]gs.GroupSummary, error) {
 	var out []gs.GroupSummary
 	err := s.readTx(ctx, func(tx *tx) error {
 		rows, err := tx.query(ctx, `SELECT `+groupColumns+`,
 				(SELECT COUNT(*) FROM actions a WHERE a.group_id = g.id AND NOT a.retired),
-				(SELECT COUNT(DISTINCT c.person_id) FROM commitments c JOIN actions a ON a.id = c.action_id WHERE a.group_id = g.id AND c.status <> 'withdrawn' AND c.confirmed_at IS NOT NULL),
-				(SELECT COUNT(*) FROM commitments c JOIN actions a ON a.id = c.action_id WHERE a.group_id = g.id AND c.status <> 'withdrawn' AND c.confirmed_at IS NOT NULL)
+				(SELECT COALESCE(SUM(r.people), 0) FROM rollup_days r WHERE r.campaign_id = g.campaign_id AND r.series = 'group' AND r.series_key = g.id),
+				(SELECT COALESCE(SUM(r.made - r.withdrawn), 0) FROM rollup_days r WHERE r.campaign_id = g.campaign_id AND r.series = 'group' AND r.series_key = g.id)
 			FROM stakeholder_groups g WHERE g.campaign_id = ? ORDER BY g.position, g.id`, campaignID)
 		if err != nil {
 			return err

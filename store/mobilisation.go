@@ -12,8 +12,7 @@ import (
 // shapes package mobilise takes. Commitments are not here: there may be a
 // million, so EachCommitment streams them instead.
 type Mobilisation struct {
-	Relationships []mobilise.Relationship
-	Members       []mobilise.Member
+	Members []mobilise.Member
 	// Plan is the alliance's action-plan items as commitments: planned is
 	// pledged, dropped is withdrawn, and a done or dropped item is dated by
 	// its last change.
@@ -24,23 +23,32 @@ type Mobilisation struct {
 	Predecessor mobilise.Predecessor
 }
 
-// MobilisationData reads a campaign's relationships, alliance, action plans,
-// envelope and what its predecessor built, in one read transaction so the
-// figures agree with each other.
-func (s *Store) MobilisationData(ctx context.Context, c gs.Campaign) (Mobilisation, error) {
-	var m Mobilisation
+// Relationships reads a campaign's invitations, oldest first.
+func (s *Store) Relationships(ctx context.Context, campaignID int64) ([]mobilise.Relationship, error) {
+	var out []mobilise.Relationship
 	err := s.readTx(ctx, func(tx *tx) error {
-		if err := eachRow(ctx, tx, `SELECT campaign_id, from_id, to_id, created_at FROM relationships WHERE campaign_id = ? ORDER BY created_at, to_id`,
-			[]any{c.ID}, func(scan func(...any) error) error {
+		return eachRow(ctx, tx, `SELECT campaign_id, from_id, to_id, created_at FROM relationships WHERE campaign_id = ? ORDER BY created_at, to_id`,
+			[]any{campaignID}, func(scan func(...any) error) error {
 				var r mobilise.Relationship
 				if err := scan(&r.CampaignID, &r.FromID, &r.ToID, scanTime{&r.CreatedAt}); err != nil {
 					return err
 				}
-				m.Relationships = append(m.Relationships, r)
+				out = append(out, r)
 				return nil
-			}); err != nil {
-			return fmt.Errorf("relationships: %w", err)
-		}
+			})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read relationships of campaign %d: %w", campaignID, err)
+	}
+	return out, nil
+}
+
+// MobilisationData reads a campaign's alliance, action plans, envelope and
+// what its predecessor built, in one read transaction so the figures agree
+// with each other.
+func (s *Store) MobilisationData(ctx context.Context, c gs.Campaign) (Mobilisation, error) {
+	var m Mobilisation
+	err := s.readTx(ctx, func(tx *tx) error {
 		if err := eachRow(ctx, tx, `SELECT organisation_id, joined_on FROM alliance_members WHERE campaign_id = ? ORDER BY joined_on, organisation_id`,
 			[]any{c.ID}, func(scan func(...any) error) error {
 				var mem mobilise.Member

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	gs "github.com/groundswell-health/groundswell"
 	"github.com/groundswell-health/groundswell/mobilise"
@@ -140,27 +141,55 @@ func mapKeys[V any](m map[int64]V) func(func(int64) bool) {
 	}
 }
 
-// addRollup adds deltas to the rows of their keys and days, creating them.
+// rollupCounters are the counter columns of rollup_days and rollup_totals,
+// in DayCounts order.
+const rollupCounters = `made, confirmed, done, lapsed, withdrawn, due, kept, due_passed, kept_passed, people,
+	micro_hours_pledged, micro_hours_delivered, in_progress, pledged, undated`
+
+// rollupAdd is the SET clause that adds the inserted counters to a row's.
+var rollupAdd = func() string {
+	var b []string
+	for _, c := range strings.Split(rollupCounters, ",") {
+		c = strings.TrimSpace(c)
+		b = append(b, c+" = TABLE."+c+" + excluded."+c)
+	}
+	return strings.Join(b, ", ")
+}()
+
+func counterArgs(c mobilise.DayCounts) []any {
+	return []any{c.Made, c.Confirmed, c.Done, c.Lapsed, c.Withdrawn, c.Due, c.Kept, c.DuePassed, c.KeptPassed, c.People,
+		c.MicroHoursPledged, c.MicroHoursDelivered, c.InProgress, c.Pledged, c.Undated}
+}
+
+func scanCounters(c *mobilise.DayCounts) []any {
+	return []any{&c.Made, &c.Confirmed, &c.Done, &c.Lapsed, &c.Withdrawn, &c.Due, &c.Kept, &c.DuePassed, &c.KeptPassed, &c.People,
+		&c.MicroHoursPledged, &c.MicroHoursDelivered, &c.InProgress, &c.Pledged, &c.Undated}
+}
+
+// addRollup adds deltas to the rows of their keys and days, creating them,
+// and to their keys' totals.
 func addRollup(ctx context.Context, t *tx, campaignID int64, series string, deltas []mobilise.DayDelta) error {
+	totals := map[int64]mobilise.DayCounts{}
 	for _, d := range deltas {
-		c := d.DayCounts
-		_, err := t.exec(ctx, `INSERT INTO rollup_days (campaign_id, series, series_key, day, made, confirmed, done, lapsed, withdrawn,
-				due, kept, due_passed, kept_passed, people, micro_hours_pledged, micro_hours_delivered, in_progress, pledged, undated)
+		totals[d.Key] = totals[d.Key].Plus(d.DayCounts)
+		_, err := t.exec(ctx, `INSERT INTO rollup_days (campaign_id, series, series_key, day, `+rollupCounters+`)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (campaign_id, series, series_key, day) DO UPDATE SET
-				made = rollup_days.made + excluded.made, confirmed = rollup_days.confirmed + excluded.confirmed,
-				done = rollup_days.done + excluded.done, lapsed = rollup_days.lapsed + excluded.lapsed,
-				withdrawn = rollup_days.withdrawn + excluded.withdrawn, due = rollup_days.due + excluded.due,
-				kept = rollup_days.kept + excluded.kept, due_passed = rollup_days.due_passed + excluded.due_passed,
-				kept_passed = rollup_days.kept_passed + excluded.kept_passed, people = rollup_days.people + excluded.people,
-				micro_hours_pledged = rollup_days.micro_hours_pledged + excluded.micro_hours_pledged,
-				micro_hours_delivered = rollup_days.micro_hours_delivered + excluded.micro_hours_delivered,
-				in_progress = rollup_days.in_progress + excluded.in_progress, pledged = rollup_days.pledged + excluded.pledged,
-				undated = rollup_days.undated + excluded.undated`,
-			campaignID, series, d.Key, dateText(d.Day), c.Made, c.Confirmed, c.Done, c.Lapsed, c.Withdrawn,
-			c.Due, c.Kept, c.DuePassed, c.KeptPassed, c.People, c.MicroHoursPledged, c.MicroHoursDelivered, c.InProgress, c.Pledged, c.Undated)
+			ON CONFLICT (campaign_id, series, series_key, day) DO UPDATE SET `+strings.ReplaceAll(rollupAdd, "TABLE.", "rollup_days."),
+			append([]any{campaignID, series, d.Key, dateText(d.Day)}, counterArgs(d.DayCounts)...)...)
 		if err != nil {
 			return fmt.Errorf("add to the %s rollup of campaign %d: %w", series, campaignID, err)
+		}
+	}
+	for _, k := range slices.Sorted(mapKeys(totals)) {
+		if totals[k].IsZero() {
+			continue
+		}
+		_, err := t.exec(ctx, `INSERT INTO rollup_totals (campaign_id, series, series_key, `+rollupCounters+`)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (campaign_id, series, series_key) DO UPDATE SET `+strings.ReplaceAll(rollupAdd, "TABLE.", "rollup_totals."),
+			append([]any{campaignID, series, k}, counterArgs(totals[k])...)...)
+		if err != nil {
+			return fmt.Errorf("add to the %s totals of campaign %d: %w", series, campaignID, err)
 		}
 	}
 	return nil
@@ -203,8 +232,10 @@ func rebuildRollups(ctx context.Context, t *tx, campaignID int64) error {
 	if err := t.d.lockRollup(ctx, t, campaignID, true); err != nil {
 		return fmt.Errorf("lock campaign %d's rollup: %w", campaignID, err)
 	}
-	if _, err := t.exec(ctx, `DELETE FROM rollup_days WHERE campaign_id = ?`, campaignID); err != nil {
-		return fmt.Errorf("clear the rollup of campaign %d: %w", campaignID, err)
+	for _, table := range []string{"rollup_days", "rollup_totals"} {
+		if _, err := t.exec(ctx, `DELETE FROM `+table+` WHERE campaign_id = ?`, campaignID); err != nil {
+			return fmt.Errorf("clear the rollup of campaign %d: %w", campaignID, err)
+		}
 	}
 	// Commitments in person order, so each person's are together.
 	sums := make([]map[rollupKey]mobilise.DayCounts, len(rollupSeries))
@@ -358,4 +389,60 @@ func changeActionDue(ctx context.Context, t *tx, actionID int64, write func() er
 		}
 	}
 	return nil
+}
+
+// Unconfirmed counts a campaign's pledges awaiting confirmation, withdrawn
+// ones included: with the rollup's confirmed pledges, every pledge made.
+func (s *Store) Unconfirmed(ctx context.Context, campaignID int64) (int, error) {
+	var n int
+	err := s.read.QueryRowContext(ctx, s.d.bind(`SELECT COUNT(*) FROM commitments WHERE campaign_id = ? AND confirmed_at IS NULL`), campaignID).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count unconfirmed pledges of campaign %d: %w", campaignID, err)
+	}
+	return n, nil
+}
+
+// RollupLatest returns a campaign's rollup of one series with every day
+// before today summed into one row per key, dated the day before: enough
+// for mobilise.SeriesFromDays over a timeline of today alone to give each
+// key's figures as they stand. It reads each key's totals and the rows from
+// today on (due dates still to pass), not a row per key and day: two
+// thousand organisations over two years are more than a million rows.
+func (s *Store) RollupLatest(ctx context.Context, campaignID int64, series string, today gs.Date) ([]mobilise.DayDelta, error) {
+	past := map[int64]mobilise.DayCounts{}
+	var out []mobilise.DayDelta
+	err := s.readTx(ctx, func(t *tx) error {
+		err := eachRow(ctx, t, `SELECT series_key, `+rollupCounters+` FROM rollup_totals WHERE campaign_id = ? AND series = ?`,
+			[]any{campaignID, series}, func(scan func(...any) error) error {
+				var k int64
+				var c mobilise.DayCounts
+				if err := scan(append([]any{&k}, scanCounters(&c)...)...); err != nil {
+					return err
+				}
+				past[k] = c
+				return nil
+			})
+		if err != nil {
+			return err
+		}
+		return eachRow(ctx, t, `SELECT series_key, day, `+rollupCounters+` FROM rollup_days WHERE campaign_id = ? AND series = ? AND day >= ?`,
+			[]any{campaignID, series, dateText(today)}, func(scan func(...any) error) error {
+				var d mobilise.DayDelta
+				if err := scan(append([]any{&d.Key, scanDate{&d.Day}}, scanCounters(&d.DayCounts)...)...); err != nil {
+					return err
+				}
+				past[d.Key] = past[d.Key].Minus(d.DayCounts)
+				out = append(out, d)
+				return nil
+			})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read the %s rollup of campaign %d: %w", series, campaignID, err)
+	}
+	for _, k := range slices.Sorted(mapKeys(past)) {
+		if !past[k].IsZero() {
+			out = append(out, mobilise.DayDelta{Key: k, Day: today.AddDays(-1), DayCounts: past[k]})
+		}
+	}
+	return out, nil
 }

@@ -183,6 +183,30 @@ func compareRollup(t *testing.T, st *store.Store, c gs.Campaign, now time.Time) 
 			}
 		}
 	}
+	// The figures as they stand, from the rollup with every past day summed
+	// into one row, are the last day's of the full series.
+	today := mobilise.DayOf(now, gs.Zone)
+	for _, s := range splits {
+		o := mobilise.Options{ConfirmedOnly: true, By: s.by}
+		latest, err := st.RollupLatest(ctx, c.ID, s.name, today)
+		must(t, err)
+		one, err := mobilise.NewTimeline(mobilise.Daily, today, now, gs.Zone)
+		must(t, err)
+		all, err := mobilise.NewTimeline(mobilise.Daily, c.StartsOn, now, gs.Zone)
+		must(t, err)
+		got, want := mobilise.SeriesFromDays(latest, one, o), mobilise.SeriesFromDays(kept[s.name], all, o)
+		if len(got) != len(want) {
+			t.Fatalf("%s: %d keys from the latest rollup, %d from the full one", s.name, len(got), len(want))
+		}
+		for i := range got {
+			g, w := got[i], want[i]
+			if g.Key != w.Key || g.InProgress != w.InProgress || g.Pledged != w.Pledged || g.Undated != w.Undated ||
+				!reflect.DeepEqual(g.Points[0], w.Points[len(w.Points)-1]) {
+				t.Fatalf("%s key %d as it stands:\nlatest %+v\nfull   %+v", s.name, g.Key, g.Points[0], w.Points[len(w.Points)-1])
+			}
+		}
+	}
+
 	must(t, st.RebuildRollups(ctx, c.ID))
 	for _, s := range splits {
 		rows, err := st.RollupDays(ctx, c.ID, s.name)

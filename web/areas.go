@@ -46,18 +46,13 @@ func (s *Server) areaView(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errSignInForDashboard)
 		return
 	}
-	tl, err := mobilise.NewTimeline(mobilise.Monthly, c.StartsOn, time.Now(), london)
+	byArea, err := s.latest(ctx, c.ID, "area", mobilise.ByArea, time.Now())
 	if err != nil {
-		s.fail(w, r, gs.Errorf(gs.EINVALID, "This campaign's dates cannot be shown: %v", err))
-		return
-	}
-	tally := mobilise.NewTally(tl, mobilise.Options{ConfirmedOnly: true, By: mobilise.ByArea})
-	if err := s.store.EachCommitment(ctx, c.ID, tally.Add); err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	latest := map[int64]mobilise.Point{}
-	for _, sr := range tally.Series() {
+	for _, sr := range byArea {
 		if len(sr.Points) > 0 {
 			latest[sr.Key] = sr.Points[len(sr.Points)-1]
 		}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/csv"
 	"fmt"
 	"net/http"
@@ -33,7 +34,12 @@ type dashboard struct {
 	Period   string
 	Timeline mobilise.Timeline
 	Total    mobilise.Series // confirmed commitments, as the campaign pages count
-	Pledges  mobilise.Series // every pledge, confirmed or not: the funnel's first step
+	// Pledges are the confirmed pledges' totals with Made counting every
+	// pledge, confirmed or not: the funnel's steps.
+	Pledges mobilise.Counts
+	// SlowAt is when the relationship and carry-over figures were counted:
+	// they are kept for a minute (see slowfigures.go).
+	SlowAt time.Time
 	Groups   []groupProgress
 	// Organisations are the alliance's members and any organisation whose
 	// staff committed, most people committed first.
@@ -95,51 +101,47 @@ func (s *Server) loadDashboard(r *http.Request) (*dashboard, error) {
 	if err != nil {
 		return nil, err
 	}
-	total := mobilise.NewTally(d.Timeline, mobilise.Options{ConfirmedOnly: true})
-	byGroup := mobilise.NewTally(d.Timeline, mobilise.Options{ConfirmedOnly: true, By: mobilise.ByGroup})
-	byOrg := mobilise.NewTally(d.Timeline, mobilise.Options{ConfirmedOnly: true, By: mobilise.ByOrganisation})
-	pledges := mobilise.NewTally(d.Timeline, mobilise.Options{})
-	var carrier *mobilise.Carrier
-	if c.PredecessorID != 0 {
-		if carrier, err = mobilise.NewCarrier(m.Predecessor, m.Members, m.Relationships); err != nil {
-			return nil, fmt.Errorf("carry-over into campaign %d: %w", c.ID, err)
-		}
-	}
-	var committed []int64
-	err = s.store.EachCommitment(ctx, c.ID, func(cm mobilise.Commitment) error {
-		for _, t := range []*mobilise.Tally{total, byGroup, byOrg, pledges} {
-			if err := t.Add(cm); err != nil {
-				return err
-			}
-		}
-		if cm.ConfirmedAt.IsZero() {
-			return nil // counted as the campaign pages count: confirmed only
-		}
-		if cm.Status != gs.StatusWithdrawn {
-			committed = append(committed, cm.PersonID)
-		}
-		if carrier != nil {
-			return carrier.Add(cm)
-		}
-		return nil
-	})
+	// The series come from the rollups the store keeps as commitments
+	// change: a few rows a day, however many commitments.
+	// The total over time; groups and organisations only as they stand, from
+	// the rollup with the past summed (two thousand organisations' every day
+	// would be a million rows).
+	rows, err := s.store.RollupDays(ctx, c.ID, "total")
 	if err != nil {
 		return nil, err
 	}
-	d.Total, d.Pledges = total.Series()[0], pledges.Series()[0]
+	series := map[string][]mobilise.Series{"total": mobilise.SeriesFromDays(rows, d.Timeline, mobilise.Options{ConfirmedOnly: true})}
+	for split, by := range map[string]mobilise.By{"group": mobilise.ByGroup, "organisation": mobilise.ByOrganisation} {
+		if series[split], err = s.latest(ctx, c.ID, split, by, now); err != nil {
+			return nil, err
+		}
+	}
+	unconfirmed, err := s.store.Unconfirmed(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	slow, err := s.slowFigures(ctx, c, mobilisationInputs{predecessor: m.Predecessor, members: m.Members})
+	if err != nil {
+		return nil, err
+	}
+	d.SlowAt = slow.At
+	d.Total = series["total"][0]
+	d.Pledges = lastPoint(d.Total.Points).Total
+	d.Pledges.Made += unconfirmed
+
 	d.Headline = mobilise.HeadlineOf(d.Total.Points)
 
 	groups, err := s.store.Groups(ctx, c.ID)
 	if err != nil {
 		return nil, err
 	}
-	series := map[int64]mobilise.Series{}
-	for _, sr := range byGroup.Series() {
-		series[sr.Key] = sr
+	byGroup := map[int64]mobilise.Series{}
+	for _, sr := range series["group"] {
+		byGroup[sr.Key] = sr
 	}
 	for _, g := range groups {
 		gp := groupProgress{Group: g}
-		if sr, ok := series[g.ID]; ok && len(sr.Points) > 0 {
+		if sr, ok := byGroup[g.ID]; ok && len(sr.Points) > 0 {
 			gp.Latest = sr.Points[len(sr.Points)-1]
 		}
 		if g.Target > 0 {
@@ -148,20 +150,14 @@ func (s *Server) loadDashboard(r *http.Request) (*dashboard, error) {
 		d.Groups = append(d.Groups, gp)
 	}
 
-	if d.Organisations, err = s.organisationProgress(r, d.Timeline, byOrg, m); err != nil {
+	if d.Organisations, err = s.organisationProgress(r, d.Timeline, series["organisation"], m); err != nil {
 		return nil, err
 	}
 
-	graph, err := mobilise.Analyse(m.Relationships, committed)
-	if err != nil {
-		return nil, fmt.Errorf("analyse the invitations of campaign %d: %w", c.ID, err)
-	}
-	d.Graph = graph.Summary()
-	// The store lists relationships by time: count those before each
-	// bucket's end by binary search.
+	d.Graph = slow.Graph
 	d.Invitations = make([]int, d.Timeline.Len())
 	for i, b := range d.Timeline.Buckets() {
-		d.Invitations[i] = sort.Search(len(m.Relationships), func(j int) bool { return !m.Relationships[j].CreatedAt.Before(b.AsAt) })
+		d.Invitations[i] = sort.Search(len(slow.Invited), func(j int) bool { return !slow.Invited[j].Before(b.AsAt) })
 	}
 	if d.Envelope, err = mobilise.Envelope(m.Envelope, d.Timeline); err != nil {
 		return nil, fmt.Errorf("envelope of campaign %d: %w", c.ID, err)
@@ -175,21 +171,35 @@ func (s *Server) loadDashboard(r *http.Request) (*dashboard, error) {
 			return nil, err
 		}
 		d.Predecessor = &p
-		d.Carry = carrier.Result()
+		d.Carry = slow.Carry
 	}
 	return d, nil
+}
+
+// latest is a split's series as they stand at now: one point a key.
+func (s *Server) latest(ctx context.Context, campaignID int64, split string, by mobilise.By, now time.Time) ([]mobilise.Series, error) {
+	today := mobilise.DayOf(now.Add(-time.Nanosecond), london)
+	tl, err := mobilise.NewTimeline(mobilise.Daily, today, now, london)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.store.RollupLatest(ctx, campaignID, split, today)
+	if err != nil {
+		return nil, err
+	}
+	return mobilise.SeriesFromDays(rows, tl, mobilise.Options{ConfirmedOnly: true, By: by}), nil
 }
 
 // organisationProgress is each organisation's part: its staff's
 // commitments and its own action plan, for the alliance's members and any
 // organisation whose staff committed.
-func (s *Server) organisationProgress(r *http.Request, tl mobilise.Timeline, byOrg *mobilise.Tally, m store.Mobilisation) ([]orgProgress, error) {
+func (s *Server) organisationProgress(r *http.Request, tl mobilise.Timeline, byOrg []mobilise.Series, m store.Mobilisation) ([]orgProgress, error) {
 	orgs, err := s.store.Organisations(r.Context())
 	if err != nil {
 		return nil, err
 	}
 	staff := map[int64]mobilise.Point{}
-	for _, sr := range byOrg.Series() {
+	for _, sr := range byOrg {
 		if sr.Key != 0 && len(sr.Points) > 0 {
 			staff[sr.Key] = sr.Points[len(sr.Points)-1]
 		}
@@ -271,7 +281,7 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) {
 
 	s.render(w, r, http.StatusOK, "dashboard", page{Title: "Dashboard – " + c.Title, Illustrative: c.Illustrative, D: map[string]any{
 		"Campaign": c, "D": d, "Growth": growth, "EnvelopeChart": envelope, "Latest": lastPoint(d.Total.Points),
-		"LatestPledges": lastPoint(d.Pledges.Points), "Periods": []string{"monthly", "weekly", "daily"},
+		"LatestPledges": d.Pledges, "Periods": []string{"monthly", "weekly", "daily"},
 		"LatestAlliance": lastAlliance(d.Alliance), "TopOrganisations": d.Organisations[:min(len(d.Organisations), 15)],
 	}})
 }

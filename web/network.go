@@ -50,7 +50,7 @@ func (s *Server) networkPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errSignInForDashboard)
 		return
 	}
-	m, err := s.store.MobilisationData(ctx, c)
+	rels, err := s.store.Relationships(ctx, c.ID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -60,7 +60,7 @@ func (s *Server) networkPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	g, err := mobilise.Analyse(m.Relationships, committed)
+	g, err := mobilise.Analyse(rels, committed)
 	if err != nil {
 		s.fail(w, r, fmt.Errorf("analyse the invitations of campaign %d: %w", c.ID, err))
 		return

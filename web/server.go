@@ -60,6 +60,8 @@ type Server struct {
 	onRender func(name string)
 	// table lists every route and its rule, for TestRouteAccess.
 	table []routeRule
+	// slow keeps the dashboard's costliest figures for a minute.
+	slow slowCache
 }
 
 // New returns the web app.
