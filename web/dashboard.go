@@ -40,7 +40,7 @@ type dashboard struct {
 	// SlowAt is when the relationship and carry-over figures were counted:
 	// they are kept for a minute (see slowfigures.go).
 	SlowAt time.Time
-	Groups   []groupProgress
+	Groups []groupProgress
 	// Organisations are the alliance's members and any organisation whose
 	// staff committed, most people committed first.
 	Organisations []orgProgress
