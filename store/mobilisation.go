@@ -18,9 +18,6 @@ type Mobilisation struct {
 	// its last change.
 	Plan     []mobilise.Commitment
 	Envelope []mobilise.EnvelopeEntry
-	// Predecessor is what the campaign's predecessor built; empty when it
-	// has none.
-	Predecessor mobilise.Predecessor
 }
 
 // Relationships reads a campaign's invitations, oldest first.
@@ -43,9 +40,8 @@ func (s *Store) Relationships(ctx context.Context, campaignID int64) ([]mobilise
 	return out, nil
 }
 
-// MobilisationData reads a campaign's alliance, action plans, envelope and
-// what its predecessor built, in one read transaction so the figures agree
-// with each other.
+// MobilisationData reads a campaign's alliance, action plans and envelope,
+// in one read transaction so the figures agree with each other.
 func (s *Store) MobilisationData(ctx context.Context, c gs.Campaign) (Mobilisation, error) {
 	var m Mobilisation
 	err := s.readTx(ctx, func(tx *tx) error {
@@ -89,29 +85,7 @@ func (s *Store) MobilisationData(ctx context.Context, c gs.Campaign) (Mobilisati
 			}); err != nil {
 			return fmt.Errorf("envelope: %w", err)
 		}
-		if c.PredecessorID == 0 {
-			return nil
-		}
-		if err := eachRow(ctx, tx, `SELECT DISTINCT person_id FROM commitments WHERE campaign_id = ? AND status <> 'withdrawn' AND confirmed_at IS NOT NULL ORDER BY person_id`,
-			[]any{c.PredecessorID}, func(scan func(...any) error) error {
-				var id int64
-				if err := scan(&id); err != nil {
-					return err
-				}
-				m.Predecessor.People = append(m.Predecessor.People, id)
-				return nil
-			}); err != nil {
-			return fmt.Errorf("predecessor's people: %w", err)
-		}
-		return eachRow(ctx, tx, `SELECT organisation_id FROM alliance_members WHERE campaign_id = ? ORDER BY organisation_id`,
-			[]any{c.PredecessorID}, func(scan func(...any) error) error {
-				var id int64
-				if err := scan(&id); err != nil {
-					return err
-				}
-				m.Predecessor.Organisations = append(m.Predecessor.Organisations, id)
-				return nil
-			})
+		return nil
 	})
 	if err != nil {
 		return Mobilisation{}, fmt.Errorf("read mobilisation of campaign %d: %w", c.ID, err)
@@ -209,4 +183,40 @@ func (s *Store) PublicNames(ctx context.Context, ids []int64) (map[int64]string,
 		return nil, fmt.Errorf("read public names: %w", err)
 	}
 	return out, nil
+}
+
+// Predecessor reads what a campaign's predecessor built: the people with a
+// confirmed commitment in it, not withdrawn, and its alliance. It is empty
+// for a campaign with no predecessor.
+func (s *Store) Predecessor(ctx context.Context, c gs.Campaign) (mobilise.Predecessor, error) {
+	var p mobilise.Predecessor
+	if c.PredecessorID == 0 {
+		return p, nil
+	}
+	err := s.readTx(ctx, func(tx *tx) error {
+		if err := eachRow(ctx, tx, `SELECT DISTINCT person_id FROM commitments WHERE campaign_id = ? AND status <> 'withdrawn' AND confirmed_at IS NOT NULL ORDER BY person_id`,
+			[]any{c.PredecessorID}, func(scan func(...any) error) error {
+				var id int64
+				if err := scan(&id); err != nil {
+					return err
+				}
+				p.People = append(p.People, id)
+				return nil
+			}); err != nil {
+			return err
+		}
+		return eachRow(ctx, tx, `SELECT organisation_id FROM alliance_members WHERE campaign_id = ? ORDER BY organisation_id`,
+			[]any{c.PredecessorID}, func(scan func(...any) error) error {
+				var id int64
+				if err := scan(&id); err != nil {
+					return err
+				}
+				p.Organisations = append(p.Organisations, id)
+				return nil
+			})
+	})
+	if err != nil {
+		return p, fmt.Errorf("read what campaign %d's predecessor built: %w", c.ID, err)
+	}
+	return p, nil
 }

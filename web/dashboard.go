@@ -120,7 +120,7 @@ func (s *Server) loadDashboard(r *http.Request) (*dashboard, error) {
 	if err != nil {
 		return nil, err
 	}
-	slow, err := s.slowFigures(ctx, c, mobilisationInputs{predecessor: m.Predecessor, members: m.Members})
+	slow, err := s.slowFigures(ctx, c, mobilisationInputs{members: m.Members})
 	if err != nil {
 		return nil, err
 	}

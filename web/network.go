@@ -50,26 +50,19 @@ func (s *Server) networkPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errSignInForDashboard)
 		return
 	}
-	rels, err := s.store.Relationships(ctx, c.ID)
+	m, err := s.store.MobilisationData(ctx, c)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	committed, err := s.store.CommittedPeople(ctx, c.ID)
+	slow, err := s.slowFigures(ctx, c, mobilisationInputs{members: m.Members})
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	g, err := mobilise.Analyse(rels, committed)
-	if err != nil {
-		s.fail(w, r, fmt.Errorf("analyse the invitations of campaign %d: %w", c.ID, err))
-		return
-	}
-	sum := g.Summary()
-	drawing := g.Draw(networkCap)
+	sum, drawing, top := slow.Graph, slow.Drawing, slow.Top
 	chart := layoutNetwork(c.Title, drawing)
 
-	top := g.TopConnectors(10)
 	ids := make([]int64, len(top))
 	for i, n := range top {
 		ids[i] = n.PersonID
@@ -84,7 +77,7 @@ func (s *Server) networkPage(w http.ResponseWriter, r *http.Request) {
 		connectors[i] = connector{Rank: i + 1, Name: names[n.PersonID], Reach: n.Reach, Recruits: n.Recruits, Depth: n.Depth}
 	}
 	s.render(w, r, http.StatusOK, "network", page{Title: "Invitation network – " + c.Title, Illustrative: c.Illustrative, D: map[string]any{
-		"Campaign": c, "Summary": sum, "Chart": chart, "Drawing": drawing, "Connectors": connectors,
+		"Campaign": c, "Summary": sum, "Chart": chart, "Drawing": drawing, "Connectors": connectors, "At": slow.At,
 		"Depths": histogram(sum.AtDepth, func(i int) string {
 			if i == 0 {
 				return "Started without an invitation"

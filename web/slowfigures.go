@@ -27,6 +27,10 @@ type slowFigures struct {
 	// by the end of each bucket.
 	Invited []time.Time
 	Carry   mobilise.CarryOver
+	// Drawing and Top are the network page's: the trees it draws and the
+	// top connectors.
+	Drawing mobilise.Drawing
+	Top     []mobilise.Node
 }
 
 type slowEntry struct {
@@ -92,19 +96,22 @@ func (s *Server) slowFigures(ctx context.Context, c gs.Campaign, m mobilisationI
 // mobilisationInputs are what the slow figures need besides the
 // relationships and commitments they read themselves.
 type mobilisationInputs struct {
-	predecessor mobilise.Predecessor
-	members     []mobilise.Member
+	members []mobilise.Member
 }
 
 func (s *Server) computeSlowFigures(ctx context.Context, c gs.Campaign, m mobilisationInputs) (*slowFigures, error) {
 	f := &slowFigures{At: time.Now()}
+	pred, err := s.store.Predecessor(ctx, c)
+	if err != nil {
+		return nil, err
+	}
 	rels, err := s.store.Relationships(ctx, c.ID)
 	if err != nil {
 		return nil, err
 	}
 	var carrier *mobilise.Carrier
 	if c.PredecessorID != 0 {
-		if carrier, err = mobilise.NewCarrier(m.predecessor, m.members, rels); err != nil {
+		if carrier, err = mobilise.NewCarrier(pred, m.members, rels); err != nil {
 			return nil, fmt.Errorf("carry-over into campaign %d: %w", c.ID, err)
 		}
 	}
@@ -129,6 +136,8 @@ func (s *Server) computeSlowFigures(ctx context.Context, c gs.Campaign, m mobili
 		return nil, fmt.Errorf("analyse the invitations of campaign %d: %w", c.ID, err)
 	}
 	f.Graph = graph.Summary()
+	f.Drawing = graph.Draw(networkCap)
+	f.Top = graph.TopConnectors(10)
 	for _, r := range rels {
 		f.Invited = append(f.Invited, r.CreatedAt)
 	}
