@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"time"
@@ -36,7 +37,6 @@ type areaOutcome struct {
 }
 
 func (s *Server) areaView(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
 	c, err := s.visibleCampaign(r)
 	if err != nil {
 		s.fail(w, r, err)
@@ -46,10 +46,28 @@ func (s *Server) areaView(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errSignInForDashboard)
 		return
 	}
-	byArea, err := s.latest(ctx, c.ID, "area", mobilise.ByArea, time.Now())
+	v, err := s.loadAreas(r.Context(), c)
 	if err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	s.render(w, r, http.StatusOK, "areas_view", page{Title: "Areas – " + c.Title, Illustrative: c.Illustrative, D: map[string]any{
+		"Campaign": c, "Rows": v.Rows, "Unplaced": v.Unplaced, "Indicators": v.Indicators,
+	}})
+}
+
+// areaFigures are the area view's rows, for its page and downloads.
+type areaFigures struct {
+	Rows       []areaRow
+	Unplaced   int // commitments of people who gave no area
+	Indicators []gs.Indicator
+}
+
+func (s *Server) loadAreas(ctx context.Context, c gs.Campaign) (areaFigures, error) {
+	var v areaFigures
+	byArea, err := s.latest(ctx, c.ID, "area", mobilise.ByArea, time.Now())
+	if err != nil {
+		return v, err
 	}
 	latest := map[int64]mobilise.Point{}
 	for _, sr := range byArea {
@@ -59,13 +77,10 @@ func (s *Server) areaView(w http.ResponseWriter, r *http.Request) {
 	}
 	areas, err := s.store.Areas(ctx)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return v, err
 	}
-	indicators, err := s.store.Indicators(ctx, c.ID)
-	if err != nil {
-		s.fail(w, r, err)
-		return
+	if v.Indicators, err = s.store.Indicators(ctx, c.ID); err != nil {
+		return v, err
 	}
 	// A person counts in the area they gave and in every area containing
 	// it: England's row is everyone placed anywhere in England. A person has
@@ -81,19 +96,17 @@ func (s *Server) areaView(w http.ResponseWriter, r *http.Request) {
 			standing[a] += p.Standing
 		}
 	}
-	var rows []areaRow
-	unplaced := latest[0] // people with no area
+	v.Unplaced = latest[0].Standing
 	for _, a := range areas {
 		_, has := people[a.ID]
 		row := areaRow{Area: a, People: people[a.ID], Commitments: standing[a.ID]}
 		if a.Population > 0 {
 			row.PerHundredThousand = fmt.Sprintf("%.1f", 100_000*float64(row.Commitments)/float64(a.Population))
 		}
-		for _, ind := range indicators {
+		for _, ind := range v.Indicators {
 			obs, err := s.store.Observations(ctx, ind.ID, a.ID)
 			if err != nil {
-				s.fail(w, r, err)
-				return
+				return v, err
 			}
 			if len(obs) == 0 {
 				continue
@@ -101,12 +114,10 @@ func (s *Server) areaView(w http.ResponseWriter, r *http.Request) {
 			row.Outcomes = append(row.Outcomes, outcomeChange(ind, obs, c.StartsOn))
 		}
 		if has || len(row.Outcomes) > 0 {
-			rows = append(rows, row)
+			v.Rows = append(v.Rows, row)
 		}
 	}
-	s.render(w, r, http.StatusOK, "areas_view", page{Title: "Areas – " + c.Title, Illustrative: c.Illustrative, D: map[string]any{
-		"Campaign": c, "Rows": rows, "Unplaced": unplaced.Standing, "Indicators": indicators,
-	}})
+	return v, nil
 }
 
 // outcomeChange is an indicator's change in an area across the launch.

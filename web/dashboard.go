@@ -371,8 +371,36 @@ func (s *Server) dashboardCSV(w http.ResponseWriter, r *http.Request) {
 			rows = append(rows, []string{o.Organisation.Name, o.Organisation.ODSCode, strconv.FormatBool(o.InAlliance), strconv.Itoa(o.Latest.People),
 				strconv.Itoa(o.Latest.Standing), strconv.Itoa(o.Latest.Total.Done), strconv.Itoa(o.Plan.Standing), strconv.Itoa(o.Plan.Total.Done), kept})
 		}
+	case "funnel":
+		rows = append(rows, []string{"step", "commitments"})
+		done := lastPoint(d.Total.Points).Total.Done
+		rows = append(rows, []string{"pledged", strconv.Itoa(d.Pledges.Made)}, []string{"confirmed", strconv.Itoa(d.Pledges.Confirmed)}, []string{"done", strconv.Itoa(done)})
+	case "depth":
+		rows = append(rows, []string{"invitations_from_start", "people"})
+		for i, n := range d.Graph.AtDepth {
+			rows = append(rows, []string{strconv.Itoa(i), strconv.Itoa(n)})
+		}
+	case "recruits":
+		rows = append(rows, []string{"people_invited", "people"})
+		for i, n := range d.Graph.Recruits {
+			rows = append(rows, []string{strconv.Itoa(i), strconv.Itoa(n)})
+		}
+	case "areas":
+		v, err := s.loadAreas(r.Context(), d.Campaign)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		rows = append(rows, []string{"area_code", "area", "kind", "people_committed", "commitments", "population", "commitments_per_100000"})
+		for _, a := range v.Rows {
+			pop := ""
+			if a.Area.Population > 0 {
+				pop = strconv.FormatInt(a.Area.Population, 10)
+			}
+			rows = append(rows, []string{a.Area.Code, a.Area.Name, a.Area.Kind, strconv.Itoa(a.People), strconv.Itoa(a.Commitments), pop, a.PerHundredThousand})
+		}
 	default:
-		s.fail(w, r, gs.Errorf(gs.EINVALID, "Table: choose growth, envelope, groups or organisations."))
+		s.fail(w, r, gs.Errorf(gs.EINVALID, "Table: choose growth, envelope, groups, organisations, funnel, depth, recruits or areas."))
 		return
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")

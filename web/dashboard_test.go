@@ -150,6 +150,32 @@ func TestDashboardCSV(t *testing.T) {
 	if members != counts.Organisations || staff == 0 || staff > counts.People {
 		t.Errorf("organisations CSV: %d in the alliance (want %d), %d staff committed (want 1 to %d)", members, counts.Organisations, staff, counts.People)
 	}
+	// The funnel's steps, the depth histogram (one row a distance, adding up
+	// to the people in the invitation trees) and the areas.
+	table := func(name string) [][]string {
+		t.Helper()
+		_, _, body := fetch(t, srv, "/campaigns/the-right-care/dashboard.csv?table="+name)
+		rows, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+		if err != nil || len(rows) < 2 {
+			t.Fatalf("%s CSV: %v, %q", name, err, body)
+		}
+		return rows
+	}
+	funnel := table("funnel")
+	if funnel[3][0] != "done" || funnel[3][1] != strconv.Itoa(counts.Done) {
+		t.Errorf("funnel CSV %q: want done %d", funnel, counts.Done)
+	}
+	people := 0
+	for _, r := range table("depth")[1:] {
+		n, _ := strconv.Atoi(r[1])
+		people += n
+	}
+	if people == 0 || people > counts.People+counts.Relationships {
+		t.Errorf("depth CSV counts %d people", people)
+	}
+	if areas := table("areas"); areas[1][0] != "E92000001" || areas[1][4] != strconv.Itoa(counts.Commitments) {
+		t.Errorf("areas CSV first row %q: want England with all %d commitments", areas[1], counts.Commitments)
+	}
 	if status, _, _ := fetch(t, srv, "/campaigns/the-right-care/dashboard.csv?table=secrets"); status != http.StatusUnprocessableEntity {
 		t.Errorf("unknown table: status %d", status)
 	}

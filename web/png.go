@@ -119,7 +119,7 @@ func firstLine(s string) string {
 func (s *Server) dashboardPNG(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("chart")
 	switch name {
-	case "growth.png", "envelope.png", "groups.png":
+	case "growth.png", "envelope.png", "groups.png", "funnel.png", "depth.png", "areas.png":
 	default:
 		s.notFound(w, r)
 		return
@@ -174,6 +174,41 @@ func (s *Server) dashboardPNG(w http.ResponseWriter, r *http.Request) {
 			Caption: "As at " + time.Now().In(london).Format("2 January 2006") + "."}
 		for _, g := range d.Groups {
 			bars.Bars = append(bars.Bars, pngchart.Bar{Label: g.Group.Name, Value: float64(g.Latest.People)})
+		}
+		draw = func(b *bytes.Buffer, sz pngchart.Size) error { return pngchart.WriteBars(b, bars, sz) }
+	case "funnel.png":
+		bars := pngchart.Bars{Title: "From pledge to done: " + c.Title, XLabel: "Commitments", Horizontal: true,
+			Caption: "Pledged counts every pledge, confirmed or not; confirmed and done count confirmed pledges."}
+		bars.Bars = []pngchart.Bar{{Label: "Pledged", Value: float64(d.Pledges.Made)}, {Label: "Confirmed", Value: float64(d.Pledges.Confirmed)},
+			{Label: "Done", Value: float64(lastPoint(d.Total.Points).Total.Done)}}
+		draw = func(b *bytes.Buffer, sz pngchart.Size) error { return pngchart.WriteBars(b, bars, sz) }
+	case "depth.png":
+		bars := pngchart.Bars{Title: "How far invitations travelled: " + c.Title, XLabel: "Invitations from the start of the chain", YLabel: "People",
+			Caption: "Counted at " + d.SlowAt.In(london).Format("15:04 on 2 January 2006") + "."}
+		for i, n := range d.Graph.AtDepth {
+			bars.Bars = append(bars.Bars, pngchart.Bar{Label: strconv.Itoa(i), Value: float64(n)})
+		}
+		if len(bars.Bars) == 0 {
+			s.fail(w, r, gs.Errorf(gs.ENOTFOUND, "No one has invited anyone yet."))
+			return
+		}
+		draw = func(b *bytes.Buffer, sz pngchart.Size) error { return pngchart.WriteBars(b, bars, sz) }
+	case "areas.png":
+		v, err := s.loadAreas(r.Context(), c)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		bars := pngchart.Bars{Title: "Commitments per 100,000 people: " + c.Title, XLabel: "Commitments per 100,000 population", Horizontal: true,
+			Caption: "Areas whose population is known. Association with outcomes is not cause."}
+		for _, a := range v.Rows {
+			if a.Area.Population > 0 {
+				bars.Bars = append(bars.Bars, pngchart.Bar{Label: a.Area.Name, Value: 100_000 * float64(a.Commitments) / float64(a.Area.Population)})
+			}
+		}
+		if len(bars.Bars) == 0 {
+			s.fail(w, r, gs.Errorf(gs.ENOTFOUND, "No area with a known population has commitments yet."))
+			return
 		}
 		draw = func(b *bytes.Buffer, sz pngchart.Size) error { return pngchart.WriteBars(b, bars, sz) }
 	}

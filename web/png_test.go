@@ -21,6 +21,9 @@ func TestPNGDownloads(t *testing.T) {
 		"/campaigns/the-right-care/dashboard/growth.png",
 		"/campaigns/the-right-care/dashboard/envelope.png?period=weekly",
 		"/campaigns/" + demo.CampaignSlug + "/dashboard/groups.png",
+		"/campaigns/the-right-care/dashboard/funnel.png",
+		"/campaigns/the-right-care/dashboard/depth.png",
+		"/campaigns/" + demo.CampaignSlug + "/dashboard/areas.png",
 	} {
 		status, hd, body := fetch(t, srv, path)
 		if status != http.StatusOK || hd.Get("Content-Type") != "image/png" {
