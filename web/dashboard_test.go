@@ -5,8 +5,11 @@ import (
 	"encoding/csv"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/groundswell-health/groundswell/demo"
@@ -14,8 +17,44 @@ import (
 	"github.com/groundswell-health/groundswell/store/storetest"
 )
 
-// demoStoreServer serves the demo and returns its store too, so a test can
-// check the pages against the database.
+// sharedDemo serves the demo, with its store, for the tests that only read
+// it: loading it takes seconds under the race detector, so they share one.
+// TestMain closes it (CloseSharedDemo).
+func sharedDemo(t *testing.T) (*httptest.Server, *store.Store) {
+	t.Helper()
+	shared.once.Do(func() {
+		ctx := context.Background()
+		if shared.dir, shared.err = os.MkdirTemp("", "groundswell-web-demo-"); shared.err != nil {
+			return
+		}
+		if shared.st, shared.err = store.Open(ctx, filepath.Join(shared.dir, "demo.db")); shared.err != nil {
+			return
+		}
+		if shared.err = shared.st.LoadDataset(ctx, demo.Generate()); shared.err != nil {
+			return
+		}
+		s, err := New(Options{Store: shared.st})
+		if shared.err = err; err != nil {
+			return
+		}
+		shared.srv = httptest.NewServer(s)
+	})
+	if shared.err != nil {
+		t.Fatal(shared.err)
+	}
+	return shared.srv, shared.st
+}
+
+var shared struct {
+	once sync.Once
+	dir  string
+	st   *store.Store
+	srv  *httptest.Server
+	err  error
+}
+
+// demoStoreServer serves a demo of the test's own, with its store, for a
+// test that changes it.
 func demoStoreServer(t *testing.T) (*httptest.Server, *store.Store) {
 	t.Helper()
 	st := storetest.Open(t)
@@ -35,7 +74,7 @@ func demoStoreServer(t *testing.T) (*httptest.Server, *store.Store) {
 // from package mobilise, the campaign page's from SQL counts. As at now, for
 // the live campaign, they must be the same numbers.
 func TestDashboardAgreesWithTheCampaignPage(t *testing.T) {
-	srv, st := demoStoreServer(t)
+	srv, st := sharedDemo(t)
 	ctx := context.Background()
 	c, err := st.CampaignBySlug(ctx, "the-right-care")
 	if err != nil {
@@ -211,7 +250,7 @@ func TestDashboardSignedInOnly(t *testing.T) {
 // TestNetworkPage: the network's figures are the database's, the drawing
 // says what it leaves out, and names appear only with consent.
 func TestNetworkPage(t *testing.T) {
-	srv, st := demoStoreServer(t)
+	srv, st := sharedDemo(t)
 	ctx := context.Background()
 	c, _ := st.CampaignBySlug(ctx, demo.CampaignSlug)
 	counts, _ := st.CampaignCounts(ctx, c.ID)
@@ -236,7 +275,7 @@ func TestNetworkPage(t *testing.T) {
 // the sum of its regions', beside the outcome's change across the launch,
 // labelled as association.
 func TestAreaView(t *testing.T) {
-	srv, st := demoStoreServer(t)
+	srv, st := sharedDemo(t)
 	ctx := context.Background()
 	c, _ := st.CampaignBySlug(ctx, demo.CampaignSlug)
 	counts, _ := st.CampaignCounts(ctx, c.ID)

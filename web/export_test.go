@@ -1,5 +1,7 @@
 package web
 
+import "os"
+
 // Names lists every page template, so a test can check each is rendered.
 func (s *Server) PageNames() []string {
 	var out []string
@@ -19,4 +21,18 @@ func (s *Server) Routes() [][2]string {
 		out = append(out, [2]string{r.Pattern, r.Rule})
 	}
 	return out
+}
+
+// CloseSharedDemo closes the demo the read-only tests share; TestMain calls
+// it when they have all run.
+func CloseSharedDemo() {
+	if shared.srv != nil {
+		shared.srv.Close()
+	}
+	if shared.st != nil {
+		shared.st.Close()
+	}
+	if shared.dir != "" {
+		os.RemoveAll(shared.dir)
+	}
 }

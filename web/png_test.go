@@ -13,7 +13,7 @@ import (
 // TestPNGDownloads: each chart the pages link to as PNG is a real image of
 // the size asked for; bad sizes and unknown charts are refused clearly.
 func TestPNGDownloads(t *testing.T) {
-	srv, _ := demoStoreServer(t)
+	srv, _ := sharedDemo(t)
 	for _, path := range []string{
 		demoIndicator + "/chart.png",
 		demoIndicator + "/chart.png?chart=pprime&recalc=2019-10-01&width=800&height=400",

@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"flag"
 	"io"
@@ -17,7 +16,6 @@ import (
 	gs "github.com/groundswell-health/groundswell"
 	"github.com/groundswell-health/groundswell/demo"
 	"github.com/groundswell-health/groundswell/spc"
-	"github.com/groundswell-health/groundswell/store/storetest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -136,16 +134,7 @@ func TestSPCChartRunChart(t *testing.T) {
 // demoServer serves the demo data set.
 func demoServer(t *testing.T) *httptest.Server {
 	t.Helper()
-	st := storetest.Open(t)
-	if err := st.LoadDataset(context.Background(), demo.Generate()); err != nil {
-		t.Fatal(err)
-	}
-	s, err := New(Options{Store: st})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(s)
-	t.Cleanup(srv.Close)
+	srv, _ := sharedDemo(t)
 	return srv
 }
 

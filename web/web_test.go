@@ -35,6 +35,7 @@ var (
 
 func TestMain(m *testing.M) {
 	code := m.Run()
+	web.CloseSharedDemo()
 	if code == 0 && !testing.Short() && flagRunAll() {
 		var missing []string
 		for _, name := range allPages {
