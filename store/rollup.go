@@ -237,22 +237,32 @@ func rebuildRollups(ctx context.Context, t *tx, campaignID int64) error {
 			return fmt.Errorf("clear the rollup of campaign %d: %w", campaignID, err)
 		}
 	}
-	// Commitments in person order, so each person's are together.
-	sums := make([]map[rollupKey]mobilise.DayCounts, len(rollupSeries))
-	for i := range sums {
-		sums[i] = map[rollupKey]mobilise.DayCounts{}
+	// One series at a time, reading the commitments again for each: a
+	// million commitments' daily sums for every organisation would
+	// otherwise be held at once (hundreds of megabytes).
+	for _, s := range rollupSeries {
+		if err := rebuildSeries(ctx, t, campaignID, s.name, rollupOptions(s.by)); err != nil {
+			return err
+		}
 	}
+	_, err := t.exec(ctx, `INSERT INTO rollup_campaigns (campaign_id, built_at) VALUES (?, ?)
+		ON CONFLICT (campaign_id) DO UPDATE SET built_at = excluded.built_at`, campaignID, ms(t.now))
+	return err
+}
+
+// rebuildSeries counts one series of a campaign's rollup from its
+// commitments, read in person order so each person's are together.
+func rebuildSeries(ctx context.Context, t *tx, campaignID int64, series string, o mobilise.Options) error {
+	sums := map[rollupKey]mobilise.DayCounts{}
 	var person []mobilise.Commitment
 	flush := func() error {
-		for i, s := range rollupSeries {
-			ds, err := personDeltas(person, rollupOptions(s.by))
-			if err != nil {
-				return err
-			}
-			for _, d := range ds {
-				k := rollupKey{d.Key, d.Day}
-				sums[i][k] = sums[i][k].Plus(d.DayCounts)
-			}
+		ds, err := personDeltas(person, o)
+		if err != nil {
+			return err
+		}
+		for _, d := range ds {
+			k := rollupKey{d.Key, d.Day}
+			sums[k] = sums[k].Plus(d.DayCounts)
 		}
 		person = person[:0]
 		return nil
@@ -277,20 +287,24 @@ func rebuildRollups(ctx context.Context, t *tx, campaignID int64) error {
 	if err != nil {
 		return fmt.Errorf("count the commitments of campaign %d: %w", campaignID, err)
 	}
-	for i, s := range rollupSeries {
-		var rows []mobilise.DayDelta
-		for k, c := range sums[i] {
-			if !c.IsZero() {
-				rows = append(rows, mobilise.DayDelta{Key: k.key, Day: k.day, DayCounts: c})
-			}
+	// Written in chunks, each chunk's rows dropped from the map as they go,
+	// rather than copied whole into a slice.
+	const chunk = 10_000
+	rows := make([]mobilise.DayDelta, 0, chunk)
+	for k, c := range sums {
+		delete(sums, k)
+		if c.IsZero() {
+			continue
 		}
-		if err := addRollup(ctx, t, campaignID, s.name, rows); err != nil {
-			return err
+		rows = append(rows, mobilise.DayDelta{Key: k.key, Day: k.day, DayCounts: c})
+		if len(rows) == chunk {
+			if err := addRollup(ctx, t, campaignID, series, rows); err != nil {
+				return err
+			}
+			rows = rows[:0]
 		}
 	}
-	_, err = t.exec(ctx, `INSERT INTO rollup_campaigns (campaign_id, built_at) VALUES (?, ?)
-		ON CONFLICT (campaign_id) DO UPDATE SET built_at = excluded.built_at`, campaignID, ms(t.now))
-	return err
+	return addRollup(ctx, t, campaignID, series, rows)
 }
 
 type rollupKey struct {
