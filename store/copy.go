@@ -243,7 +243,7 @@ func (c *copier) checkTableList() error {
 			return err
 		}
 		seen[name] = true
-		if name != "schema_migrations" && !isJobQueueTable(name) && !slices.Contains(copyTables, name) {
+		if name != "schema_migrations" && !isWorkInFlight(name) && !slices.Contains(copyTables, name) {
 			return fmt.Errorf("the source has a table %s that the copy does not know: it must be added to copyTables in store/copy.go", name)
 		}
 	}
@@ -629,6 +629,9 @@ func quoteColumns(cols []string) string {
 	return strings.Join(q, ", ")
 }
 
-// isJobQueueTable reports whether a table is the job queue's (River's), which
-// Copy leaves alone.
-func isJobQueueTable(name string) bool { return strings.HasPrefix(name, "river_") }
+// isWorkInFlight reports whether a table holds only work in flight, which
+// Copy leaves alone: the job queue's (River's), and the rate limits' counts
+// of the last few minutes.
+func isWorkInFlight(name string) bool {
+	return strings.HasPrefix(name, "river_") || name == "rate_counts"
+}

@@ -101,7 +101,8 @@ func TestCopyTablesNameEveryTable(t *testing.T) {
 		if err := rows.Scan(&name); err != nil {
 			t.Fatal(err)
 		}
-		if name != "schema_migrations" {
+		// Work in flight is not copied: see isWorkInFlight.
+		if name != "schema_migrations" && name != "rate_counts" {
 			tables = append(tables, name)
 		}
 	}

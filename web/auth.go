@@ -39,6 +39,9 @@ func (s *Server) signinSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	email := gs.NormalizeEmail(f.Get("email"))
+	if !s.allowed(w, r, "attempts to sign in", s.perIP(r, "signin", s.opts.Limits.SigninPerIP), perEmail("signin", email, s.opts.Limits.SigninPerAccount)) {
+		return
+	}
 	password := f.Get("password")
 	if email == "" {
 		f.Errors.Add("email", "Enter your email address")

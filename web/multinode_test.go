@@ -13,6 +13,7 @@ import (
 	"time"
 
 	gs "github.com/groundswell-health/groundswell"
+	"github.com/groundswell-health/groundswell/ratelimit"
 	"github.com/groundswell-health/groundswell/store"
 	"github.com/groundswell-health/groundswell/store/storetest"
 	"github.com/groundswell-health/groundswell/web"
@@ -238,6 +239,54 @@ func TestTwoNodesRaceOnePledge(t *testing.T) {
 		// Not yet confirmed: the pledge is awaiting confirmation.
 		if c := count(t, n.st, f.Campaign.ID); c.Awaiting+c.Commitments != 1 {
 			t.Errorf("node %d sees %d pledges awaiting confirmation and %d confirmed, want 1 in all", i+1, c.Awaiting, c.Commitments)
+		}
+	}
+}
+
+// TestRateLimitsHoldAcrossNodes: each node counts in memory and shares its
+// counts through the database; once they have synced, a sender refused by
+// the limit on one node is refused on the other too.
+func TestRateLimitsHoldAcrossNodes(t *testing.T) {
+	dsn := storetest.PostgresSchema(t)
+	var nodes []*node
+	var limiters []*ratelimit.Limiter
+	for range 2 {
+		st, err := store.Open(context.Background(), dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		l := ratelimit.New(st, nil)
+		s, err := web.New(web.Options{Store: st, PasswordCost: 4, Limiter: l,
+			Limits: web.Limits{PledgePerEmail: ratelimit.Limit{N: 2, Per: time.Hour}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := httptest.NewServer(s)
+		t.Cleanup(srv.Close)
+		nodes, limiters = append(nodes, &node{st: st, srv: srv}), append(limiters, l)
+	}
+	f := storetest.Seed(t, nodes[0].st)
+	a, b := nodes[0], nodes[1]
+	sync := func() {
+		for _, l := range limiters {
+			if err := l.Sync(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if res := a.do(t, "POST", pledgeURL(f, f.Actions[0].ID), pledgeForm(f, "Asha", "asha@example.org"), ""); res.status != http.StatusSeeOther {
+		t.Fatalf("first pledge on node a: %d", res.status)
+	}
+	sync()
+	if res := b.do(t, "POST", pledgeURL(f, f.Actions[1].ID), pledgeForm(f, "Asha", "asha@example.org"), ""); res.status != http.StatusSeeOther {
+		t.Fatalf("second pledge, on node b: %d", res.status)
+	}
+	sync()
+	sync() // node a synced before node b had sent its count: a second round tells it
+	for _, n := range nodes {
+		if res := n.do(t, "POST", pledgeURL(f, f.Actions[0].ID), pledgeForm(f, "Asha", "asha@example.org"), ""); res.status != http.StatusTooManyRequests {
+			t.Errorf("a third pledge from the same email was answered %d, want 429 on every node", res.status)
 		}
 	}
 }

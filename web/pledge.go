@@ -117,6 +117,9 @@ func (s *Server) pledgeSubmit(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	if !s.allowed(w, r, "pledges", s.perIP(r, "pledge", s.opts.Limits.PledgePerIP), perEmail("pledge", f.Get("email"), s.opts.Limits.PledgePerEmail)) {
+		return
+	}
 	in := gs.PledgeInput{
 		ActionID:         actionID,
 		CampaignSlug:     r.PathValue("slug"),

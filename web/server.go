@@ -12,6 +12,7 @@ import (
 	"time"
 
 	gs "github.com/groundswell-health/groundswell"
+	"github.com/groundswell-health/groundswell/ratelimit"
 	"github.com/groundswell-health/groundswell/store"
 )
 
@@ -33,6 +34,10 @@ type Options struct {
 	// Mailer sends the emails pages ask for (sign-in links, invitations to
 	// lead a group). Without one, those pages say email is unavailable.
 	Mailer Mailer
+	// Limits are the public forms' rate limits, counted by Limiter (one of
+	// this node's own when nil).
+	Limits  Limits
+	Limiter *ratelimit.Limiter
 }
 
 // Mailer enqueues emails for the web pages; followup.Mailer is the real one.
@@ -61,7 +66,8 @@ type Server struct {
 	// table lists every route and its rule, for TestRouteAccess.
 	table []routeRule
 	// slow keeps the dashboard's costliest figures for a minute.
-	slow slowCache
+	slow    slowCache
+	limiter *ratelimit.Limiter
 }
 
 // New returns the web app.
@@ -79,7 +85,10 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{store: opts.Store, log: opts.Logger, opts: opts, pages: p}
+	s := &Server{store: opts.Store, log: opts.Logger, opts: opts, pages: p, limiter: opts.Limiter}
+	if s.limiter == nil {
+		s.limiter = ratelimit.New(nil, opts.Logger)
+	}
 	s.handler = s.middleware(s.routes())
 	return s, nil
 }

@@ -20,6 +20,10 @@ func (s *Server) signinEmailSubmit(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	// Each request may send an email: limited as sign-in attempts are.
+	if !s.allowed(w, r, "requests for a sign-in link", s.perIP(r, "signin", s.opts.Limits.SigninPerIP), perEmail("signin", f.Get("email"), s.opts.Limits.SigninPerAccount)) {
+		return
+	}
 	errs := gs.FieldErrors{}
 	in := gs.NewUserInput{Email: f.Get("email")}
 	if verr := in.Validate(); gs.ErrorFields(verr)["email"] != "" {

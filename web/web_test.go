@@ -79,13 +79,16 @@ func newHarness(t *testing.T) *harness { return newHarnessWith(t, false) }
 // job queue and follow-up, into the store's outbox (no SMTP server).
 func newMailHarness(t *testing.T) *harness { return newHarnessWith(t, true) }
 
-func newHarnessWith(t *testing.T, withMail bool) *harness {
+func newHarnessWith(t *testing.T, withMail bool, set ...func(*web.Options)) *harness {
 	t.Helper()
 	st := storetest.Open(t)
 	f := storetest.Seed(t, st)
 	opts := web.Options{Store: st, PasswordCost: 4}
 	if withMail {
 		opts.Mailer = startMail(t, st)
+	}
+	for _, fn := range set {
+		fn(&opts)
 	}
 	s, err := web.New(opts)
 	if err != nil {

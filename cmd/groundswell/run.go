@@ -18,6 +18,7 @@ import (
 	"github.com/groundswell-health/groundswell/demo"
 	"github.com/groundswell-health/groundswell/followup"
 	"github.com/groundswell-health/groundswell/mail"
+	"github.com/groundswell-health/groundswell/ratelimit"
 	"github.com/groundswell-health/groundswell/store"
 	"github.com/groundswell-health/groundswell/web"
 )
@@ -86,7 +87,18 @@ type config struct {
 	followupEvery     time.Duration           // how often the follow-up sweep runs
 	digest            followup.DigestSchedule // when group leads' weekly digest goes
 	scale             string                  // demo only: "normal" or "large"
+	limits            web.Limits              // the public forms' rate limits
 }
+
+// Default rate limits. Per address they are generous: an NHS trust's staff
+// share a few public addresses, and a care home may pledge for its whole
+// team from one computer. Per email and per account they are tight.
+const (
+	defaultPledgePerIP      = "300/10m"
+	defaultPledgePerEmail   = "20/1h"
+	defaultSigninPerIP      = "100/15m"
+	defaultSigninPerAccount = "10/15m"
+)
 
 func parseConfig(name string, args []string, getenv func(string) string, stderr io.Writer) (config, error) {
 	c := config{addr: "localhost:8080", db: "groundswell.db"}
@@ -134,6 +146,23 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		}
 		c.followupEvery = d
 	}
+	limitFlags := []struct {
+		flag, env, def, usage string
+		into                  *ratelimit.Limit
+		value                 string
+	}{
+		{"limit-pledge-ip", "GROUNDSWELL_LIMIT_PLEDGE_IP", defaultPledgePerIP, "pledges from one address, such as 300/10m, or off", &c.limits.PledgePerIP, ""},
+		{"limit-pledge-email", "GROUNDSWELL_LIMIT_PLEDGE_EMAIL", defaultPledgePerEmail, "pledges for one email address", &c.limits.PledgePerEmail, ""},
+		{"limit-signin-ip", "GROUNDSWELL_LIMIT_SIGNIN_IP", defaultSigninPerIP, "sign-in attempts and sign-in link requests from one address", &c.limits.SigninPerIP, ""},
+		{"limit-signin-account", "GROUNDSWELL_LIMIT_SIGNIN_ACCOUNT", defaultSigninPerAccount, "sign-in attempts and sign-in link requests for one email address", &c.limits.SigninPerAccount, ""},
+	}
+	for i := range limitFlags {
+		limitFlags[i].value = limitFlags[i].def
+		if v := getenv(limitFlags[i].env); v != "" {
+			limitFlags[i].value = v
+		}
+	}
+	c.limits.TrustProxy = getenv("GROUNDSWELL_TRUST_PROXY") == "true"
 	digestAt := followup.DefaultDigestSchedule().String()
 	if v := getenv("GROUNDSWELL_DIGEST_AT"); v != "" {
 		digestAt = v
@@ -155,6 +184,11 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	fs.StringVar(&askAgain, "ask-again-after", askAgain, `days after "not yet" before asking again (env GROUNDSWELL_ASK_AGAIN_AFTER)`)
 	fs.DurationVar(&c.followupEvery, "followup-every", c.followupEvery, "how often to look for follow-up that is due, at least 1s (env GROUNDSWELL_FOLLOWUP_EVERY)")
 	fs.StringVar(&digestAt, "digest-at", digestAt, `day and hour, UK time, from which group leads' weekly digest goes, such as "Monday 08:00" (env GROUNDSWELL_DIGEST_AT)`)
+	for i := range limitFlags {
+		l := &limitFlags[i]
+		fs.StringVar(&l.value, l.flag, l.value, l.usage+" (env "+l.env+")")
+	}
+	fs.BoolVar(&c.limits.TrustProxy, "trust-proxy", c.limits.TrustProxy, "take clients' addresses from the last X-Forwarded-For entry, which a load balancer in front appends (env GROUNDSWELL_TRUST_PROXY)")
 	if name == "demo" {
 		fs.StringVar(&c.scale, "scale", "normal", `the demo's size: "normal", or "large" (a million commitments, for load tests)`)
 	}
@@ -166,6 +200,13 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	}
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("%s: unexpected argument %q", name, fs.Arg(0))
+	}
+	for _, l := range limitFlags {
+		lim, err := ratelimit.ParseLimit(l.value)
+		if err != nil {
+			return c, fmt.Errorf("--%s: %w", l.flag, err)
+		}
+		*l.into = lim
 	}
 	if err := parseSchedule(&c.schedule, remindBefore, lapseAfter, askAgain); err != nil {
 		return c, err
@@ -237,7 +278,18 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		ln.Close()
 		return err
 	}
-	app, err := web.New(web.Options{Store: st, Logger: logger, BaseURL: cfg.baseURL, SecureCookies: cfg.secureCookies, Mailer: mailer})
+	// Rate limits count in memory; on PostgreSQL, where there may be several
+	// nodes, they share their counts through the database twice a second.
+	var shared ratelimit.Store
+	if store.IsPostgres(cfg.db) {
+		shared = st
+	}
+	limiter := ratelimit.New(shared, logger)
+	limitCtx, stopLimits := context.WithCancel(ctx)
+	defer stopLimits()
+	go limiter.Run(limitCtx, 500*time.Millisecond)
+	app, err := web.New(web.Options{Store: st, Logger: logger, BaseURL: cfg.baseURL, SecureCookies: cfg.secureCookies, Mailer: mailer,
+		Limits: cfg.limits, Limiter: limiter})
 	if err != nil {
 		ln.Close()
 		return errors.Join(err, stopBackground(ctx))

@@ -150,6 +150,29 @@ func TestFlagsWinOverEnvironment(t *testing.T) {
 	}
 }
 
+// TestRateLimitSettings: the defaults, the environment, the flags, "off",
+// and a clear message naming the setting for a bad one.
+func TestRateLimitSettings(t *testing.T) {
+	cfg, err := parseConfig("serve", nil, env(), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.limits.PledgePerIP.String() != "300/10m0s" || cfg.limits.SigninPerAccount.String() != "10/15m0s" || cfg.limits.TrustProxy {
+		t.Errorf("default limits %+v", cfg.limits)
+	}
+	cfg, err = parseConfig("serve", []string{"--limit-pledge-ip", "off", "--trust-proxy"}, env("GROUNDSWELL_LIMIT_PLEDGE_EMAIL", "5/1h"), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !cfg.limits.PledgePerIP.Off() || cfg.limits.PledgePerEmail.N != 5 || !cfg.limits.TrustProxy {
+		t.Errorf("limits from flags and environment %+v", cfg.limits)
+	}
+	_, err = parseConfig("serve", []string{"--limit-signin-ip", "lots"}, env(), io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "--limit-signin-ip") {
+		t.Errorf("bad limit: %v, want an error naming --limit-signin-ip", err)
+	}
+}
+
 func TestUserAddOrganiser(t *testing.T) {
 	ctx := context.Background()
 	db := filepath.Join(t.TempDir(), "users.db")
