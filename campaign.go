@@ -25,8 +25,9 @@ type Campaign struct {
 	PredecessorID int64 // 0 when this is the first wave
 	// Illustrative marks generated demo data, which the UI labels as such.
 	Illustrative bool
-	// DashboardSignedInOnly restricts the campaign's dashboard and network
-	// pages to people signed in with a role; they are public otherwise.
+	// DashboardSignedInOnly restricts the campaign's dashboard, network and
+	// area pages to people signed in with a role (organisers, group leads,
+	// organisation representatives); they are public otherwise.
 	DashboardSignedInOnly bool
 	CreatedAt             time.Time
 	UpdatedAt             time.Time

@@ -14,10 +14,12 @@
 package ratelimit
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -142,18 +144,26 @@ func (l *Limiter) Sync(ctx context.Context) error {
 	l.mu.Lock()
 	var send []Count
 	var keys []windowKey
-	for k, c := range l.windows {
+	for k := range l.windows {
 		if now.Unix() >= k.start+int64(k.per/time.Second) {
 			delete(l.windows, k) // the window has ended
 			continue
 		}
 		if l.store != nil {
-			// Send every live window, even with nothing new, to learn what
-			// the other nodes have counted since.
-			send = append(send, Count{Key: k.key, WindowStart: k.start, Window: k.per, N: c.unsent})
 			keys = append(keys, k)
-			c.unsent = 0
 		}
+	}
+	// In one order on every node, so that two nodes' transactions on the
+	// same keys take their row locks in the same order and cannot deadlock.
+	slices.SortFunc(keys, func(a, b windowKey) int {
+		return cmp.Or(strings.Compare(a.key, b.key), cmp.Compare(a.start, b.start), cmp.Compare(a.per, b.per))
+	})
+	for _, k := range keys {
+		c := l.windows[k]
+		// Every live window is sent, with nothing new as 0, to learn what
+		// the other nodes have counted since.
+		send = append(send, Count{Key: k.key, WindowStart: k.start, Window: k.per, N: c.unsent})
+		c.unsent = 0
 	}
 	l.mu.Unlock()
 	if l.store == nil || len(send) == 0 {

@@ -57,6 +57,16 @@ var postgresDialect = dialect{
 	rollupExclusive: ` FOR UPDATE`,
 }
 
+// lockRow locks one row of a table against other writers until the
+// transaction ends (PostgreSQL; SQLite's writes are one at a time).
+func (d dialect) lockRow(ctx context.Context, t *tx, table string, id int64) error {
+	if d.rollupExclusive == "" {
+		return nil
+	}
+	var got int64
+	return t.queryRow(ctx, `SELECT id FROM `+table+` WHERE id = ?`+d.rollupExclusive, id).Scan(&got)
+}
+
 // lockRollup locks a campaign's row against a rollup rebuild (shared), or
 // for one (exclusive).
 func (d dialect) lockRollup(ctx context.Context, t *tx, campaignID int64, exclusive bool) error {

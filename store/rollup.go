@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -66,12 +68,19 @@ func personFacts(ctx context.Context, t *tx, personID, campaignID int64) ([]mobi
 func changeCommitment(ctx context.Context, t *tx, id int64, write func() error) error {
 	var personID, campaignID int64
 	err := t.queryRow(ctx, `SELECT person_id, campaign_id FROM commitments WHERE id = ?`, id).Scan(&personID, &campaignID)
-	if err != nil {
+	if errors.Is(err, sql.ErrNoRows) {
 		// No such commitment: let the write find that out and say so.
 		return write()
+	} else if err != nil {
+		return fmt.Errorf("find commitment %d: %w", id, err)
 	}
 	if err := t.d.lockRollup(ctx, t, campaignID, false); err != nil {
 		return fmt.Errorf("lock campaign %d's rollup: %w", campaignID, err)
+	}
+	// A person's people deltas come from all their commitments together:
+	// two changes to one person's at once must not both read "before".
+	if err := t.d.lockRow(ctx, t, "people", personID); err != nil {
+		return fmt.Errorf("lock person %d: %w", personID, err)
 	}
 	before, err := personFacts(ctx, t, personID, campaignID)
 	if err != nil {
@@ -344,14 +353,23 @@ func (s *Store) buildMissingRollups(ctx context.Context) error {
 // not depend on when it is due.
 func changeActionDue(ctx context.Context, t *tx, actionID int64, write func() error) error {
 	var campaignID int64
-	var due string
-	err := t.queryRow(ctx, `SELECT g.campaign_id, a.due_on FROM actions a JOIN stakeholder_groups g ON g.id = a.group_id WHERE a.id = ?`,
-		actionID).Scan(&campaignID, &due)
-	if err != nil {
+	err := t.queryRow(ctx, `SELECT g.campaign_id FROM actions a JOIN stakeholder_groups g ON g.id = a.group_id WHERE a.id = ?`,
+		actionID).Scan(&campaignID)
+	if errors.Is(err, sql.ErrNoRows) {
 		return write() // no such action: the write says so
+	} else if err != nil {
+		return fmt.Errorf("find action %d: %w", actionID, err)
 	}
-	if err := t.d.lockRollup(ctx, t, campaignID, false); err != nil {
+	// Exclusive: every commitment of the action is read as "before", and
+	// no change to one of them may commit between that and the update.
+	if err := t.d.lockRollup(ctx, t, campaignID, true); err != nil {
 		return fmt.Errorf("lock campaign %d's rollup: %w", campaignID, err)
+	}
+	// The date as it is now that no other change can commit: read before
+	// the lock, another move could have changed it since.
+	var due string
+	if err := t.queryRow(ctx, `SELECT due_on FROM actions WHERE id = ?`, actionID).Scan(&due); err != nil {
+		return fmt.Errorf("find action %d: %w", actionID, err)
 	}
 	facts := func() ([]mobilise.Commitment, error) {
 		var out []mobilise.Commitment
@@ -373,16 +391,18 @@ func changeActionDue(ctx context.Context, t *tx, actionID int64, write func() er
 	if err := write(); err != nil {
 		return err
 	}
-	var now string
-	if err := t.queryRow(ctx, `SELECT due_on FROM actions WHERE id = ?`, actionID).Scan(&now); err != nil {
+	var now gs.Date
+	if err := t.queryRow(ctx, `SELECT due_on FROM actions WHERE id = ?`, actionID).Scan(scanDate{&now}); err != nil {
 		return err
 	}
-	if now == due || len(before) == 0 {
+	if dateText(now) == due || len(before) == 0 {
 		return nil
 	}
-	after, err := facts()
-	if err != nil {
-		return fmt.Errorf("read the action's pledges: %w", err)
+	// The same commitments with the new date: nothing else of them changed.
+	after := make([]mobilise.Commitment, len(before))
+	for i, c := range before {
+		c.DueOn = now
+		after[i] = c
 	}
 	for _, s := range rollupSeries {
 		o := rollupOptions(s.by)

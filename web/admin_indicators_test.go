@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	gs "github.com/groundswell-health/groundswell"
 )
@@ -158,4 +159,17 @@ func TestEnvelopeAdmin(t *testing.T) {
 	if entries, _ := h.st.EnvelopeEntries(ctx, h.f.Campaign.ID); len(entries) != 1 {
 		t.Errorf("after removing one: %+v", entries)
 	}
+}
+
+// TestDashboardBeforeTheStart: a campaign published before its start date
+// has an empty dashboard, not an error.
+func TestDashboardBeforeTheStart(t *testing.T) {
+	h := newHarness(t)
+	c := gs.Campaign{Title: "Next spring", Purpose: "x", StartsOn: gs.DateOf(time.Now()).AddDays(90), Status: gs.CampaignLive}
+	if err := h.st.CreateCampaign(context.Background(), &c); err != nil {
+		t.Fatal(err)
+	}
+	res := h.get("/campaigns/" + c.Slug + "/dashboard")
+	wantStatus(t, res, http.StatusOK)
+	wantBody(t, res, "Headline figures")
 }

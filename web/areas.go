@@ -42,8 +42,8 @@ func (s *Server) areaView(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if c.DashboardSignedInOnly && currentUser(r) == nil {
-		s.fail(w, r, errSignInForDashboard)
+	if err := dashboardAllowed(r, c); err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	v, err := s.loadAreas(r.Context(), c)

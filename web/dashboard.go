@@ -22,9 +22,23 @@ import (
 // counted in it too.
 var london = gs.Zone
 
-// errSignInForDashboard sends people to sign in when a campaign's
-// organisers keep its dashboard to signed-in people.
-var errSignInForDashboard = gs.Errorf(gs.EUNAUTHORIZED, "Sign in to see this dashboard.")
+// dashboardAllowed keeps a campaign's dashboard, network and area pages to
+// people with a role — organisers, group leads, organisation
+// representatives — when its organisers ask. Anyone who pledged can sign in
+// (as a participant), so being signed in is not enough.
+func dashboardAllowed(r *http.Request, c gs.Campaign) error {
+	if !c.DashboardSignedInOnly {
+		return nil
+	}
+	a := currentAccess(r)
+	switch {
+	case a == nil:
+		return gs.Errorf(gs.EUNAUTHORIZED, "Sign in to see this dashboard.")
+	case a.Organiser() || len(a.Leads) > 0 || len(a.Represents) > 0:
+		return nil
+	}
+	return gs.Errorf(gs.EFORBIDDEN, "This campaign's dashboard is for its organisers, group leads and organisation representatives.")
+}
 
 var periodNames = map[string]mobilise.Period{"monthly": mobilise.Monthly, "weekly": mobilise.Weekly, "daily": mobilise.Daily}
 
@@ -77,8 +91,8 @@ func (s *Server) loadDashboard(r *http.Request) (*dashboard, error) {
 	if err != nil {
 		return nil, err
 	}
-	if c.DashboardSignedInOnly && currentUser(r) == nil {
-		return nil, errSignInForDashboard
+	if err := dashboardAllowed(r, c); err != nil {
+		return nil, err
 	}
 	d := &dashboard{Campaign: c, Period: "monthly"}
 	if q := r.URL.Query().Get("period"); q != "" {
@@ -94,7 +108,12 @@ func (s *Server) loadDashboard(r *http.Request) (*dashboard, error) {
 			now = endAt
 		}
 	}
-	if d.Timeline, err = mobilise.NewTimeline(periodNames[d.Period], c.StartsOn, now, london); err != nil {
+	// A campaign published before it starts shows an empty today.
+	from := c.StartsOn
+	if today := mobilise.DayOf(now.Add(-time.Nanosecond), london); today.Before(from) {
+		from = today
+	}
+	if d.Timeline, err = mobilise.NewTimeline(periodNames[d.Period], from, now, london); err != nil {
 		return nil, gs.Errorf(gs.EINVALID, "This campaign's dates cannot be shown as a time series: %v", err)
 	}
 	m, err := s.store.MobilisationData(ctx, c)
@@ -170,8 +189,10 @@ func (s *Server) loadDashboard(r *http.Request) (*dashboard, error) {
 		if err != nil {
 			return nil, err
 		}
-		d.Predecessor = &p
-		d.Carry = slow.Carry
+		if p.Status != gs.CampaignDraft || isOrganiser(r) {
+			d.Predecessor = &p
+			d.Carry = slow.Carry
+		}
 	}
 	return d, nil
 }
@@ -416,9 +437,11 @@ func (s *Server) dashboardCSV(w http.ResponseWriter, r *http.Request) {
 
 // csvSafe stops a spreadsheet from running a cell as a formula: a value a
 // user typed (a group's name) that starts with =, +, - or @ gets a leading
-// apostrophe, as OWASP advises. Numbers never start with those here except
-// negatives, which the dashboard does not have.
+// apostrophe, as OWASP advises. A cell that is a number is left alone.
 func csvSafe(v string) string {
+	if _, err := strconv.ParseFloat(v, 64); err == nil {
+		return v // a number, such as an overspent envelope's −500, stays one
+	}
 	if v != "" && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@' || v[0] == '\t' || v[0] == '\r') {
 		return "'" + v
 	}

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing"
 
+	gs "github.com/groundswell-health/groundswell"
 	"github.com/groundswell-health/groundswell/demo"
 	"github.com/groundswell-health/groundswell/store"
 	"github.com/groundswell-health/groundswell/store/storetest"
@@ -296,5 +297,47 @@ func TestAreaView(t *testing.T) {
 	row := body[i : i+strings.Index(body[i:], "</tr>")]
 	if !strings.Contains(row, ">"+formatInt(counts.Commitments)+"<") {
 		t.Errorf("England's row does not count all %d commitments: %s", counts.Commitments, row)
+	}
+}
+
+func TestDashboardAllowed(t *testing.T) {
+	c := gs.Campaign{Title: "Kept close", DashboardSignedInOnly: true}
+	req := func(a *gs.Access) *http.Request {
+		r := httptest.NewRequest("GET", "/campaigns/x/dashboard", nil)
+		if a != nil {
+			r = r.WithContext(withAccess(r.Context(), a))
+		}
+		return r
+	}
+	member := &gs.Access{User: gs.User{Role: gs.RoleMember}}
+	for name, tc := range map[string]struct {
+		a    *gs.Access
+		want string
+	}{
+		"signed out":    {nil, gs.EUNAUTHORIZED},
+		"a participant": {member, gs.EFORBIDDEN},
+		"a group lead":  {&gs.Access{User: gs.User{Role: gs.RoleMember}, Leads: map[int64]bool{3: true}}, ""},
+		"a rep":         {&gs.Access{User: gs.User{Role: gs.RoleMember}, Represents: map[int64]bool{5: true}}, ""},
+		"an organiser":  {&gs.Access{User: gs.User{Role: gs.RoleOrganiser}}, ""},
+	} {
+		err := dashboardAllowed(req(tc.a), c)
+		if (tc.want == "" && err != nil) || (tc.want != "" && gs.ErrorCode(err) != tc.want) {
+			t.Errorf("%s: %v, want %q", name, err, tc.want)
+		}
+	}
+	c.DashboardSignedInOnly = false
+	if err := dashboardAllowed(req(nil), c); err != nil {
+		t.Errorf("a public dashboard refused someone signed out: %v", err)
+	}
+}
+
+func TestCSVSafe(t *testing.T) {
+	for in, want := range map[string]string{
+		"-500": "-500", "12.5": "12.5", "=1+1": "'=1+1", "+44 20": "'+44 20", "-cmd|' /C calc'!A0": "'-cmd|' /C calc'!A0",
+		"@SUM(A1)": "'@SUM(A1)", "Carers": "Carers", "": "",
+	} {
+		if got := csvSafe(in); got != want {
+			t.Errorf("csvSafe(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

@@ -46,8 +46,8 @@ func (s *Server) networkPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if c.DashboardSignedInOnly && currentUser(r) == nil {
-		s.fail(w, r, errSignInForDashboard)
+	if err := dashboardAllowed(r, c); err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	m, err := s.store.MobilisationData(ctx, c)

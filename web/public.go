@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"html/template"
 	"net/http"
 	"net/url"
 
@@ -285,8 +286,10 @@ func (s *Server) indicatorPage(w http.ResponseWriter, r *http.Request) {
 }
 
 // indicatorQuery is the page's query string (area, recalculation and chart
-// kind), for links to the same view in another form.
-func indicatorQuery(v indicatorView) string {
+// kind), for links to the same view in another form. It is a template.URL
+// so that the template keeps its = and &: every value in it is escaped by
+// url.Values.Encode.
+func indicatorQuery(v indicatorView) template.URL {
 	q := url.Values{}
 	q.Set("area", v.Area.Code)
 	if !v.Recalc.IsZero() {
@@ -295,7 +298,7 @@ func indicatorQuery(v indicatorView) string {
 	if v.Kind != chartXmR {
 		q.Set("chart", v.Kind)
 	}
-	return q.Encode()
+	return template.URL(q.Encode()) //nolint:gosec // built by url.Values.Encode from checked values
 }
 
 func isSynthetic(obs []gs.Observation) bool {

@@ -58,14 +58,20 @@ func (s *Server) slowFigures(ctx context.Context, c gs.Campaign, m mobilisationI
 		e = &slowEntry{ready: make(chan struct{}), refreshing: true}
 		sc.entries[c.ID] = e
 		sc.mu.Unlock()
-		f, err := s.computeSlowFigures(context.WithoutCancel(ctx), c, m)
-		sc.mu.Lock()
-		e.figures, e.err, e.refreshing = f, err, false
-		close(e.ready)
-		if err != nil {
-			delete(sc.entries, c.ID) // try again next time
-		}
-		sc.mu.Unlock()
+		var f *slowFigures
+		err := fmt.Errorf("dashboard figures of campaign %d: not counted", c.ID)
+		// Whatever happens — an error, a panic — the waiters are released
+		// and a failed entry is dropped, to be tried again next time.
+		defer func() {
+			sc.mu.Lock()
+			e.figures, e.err, e.refreshing = f, err, false
+			close(e.ready)
+			if err != nil {
+				delete(sc.entries, c.ID)
+			}
+			sc.mu.Unlock()
+		}()
+		f, err = s.computeSlowFigures(context.WithoutCancel(ctx), c, m)
 		return f, err
 	}
 	sc.mu.Unlock()

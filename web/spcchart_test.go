@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"html"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -376,5 +377,29 @@ func TestFunnelLayout(t *testing.T) {
 	}
 	if _, err := layoutFunnel("f", ind, gs.MustDate("2024-01-01"), nil); err == nil {
 		t.Error("a funnel of no areas drew")
+	}
+}
+
+// TestIndicatorDownloadLinksKeepTheView: the page's JSON and PNG links ask
+// for the same area, recalculation and kind of chart as the page shows.
+func TestIndicatorDownloadLinksKeepTheView(t *testing.T) {
+	srv := demoServer(t)
+	const view = "?area=E40000003&recalc=2019-10-01&chart=pprime"
+	_, _, page := fetch(t, srv, demoIndicator+view)
+	link := func(suffix string) string {
+		i := strings.Index(page, demoIndicator+suffix+"?")
+		if i < 0 {
+			t.Fatalf("no %s link on the page", suffix)
+		}
+		return html.UnescapeString(page[i : i+strings.IndexByte(page[i:], '"')])
+	}
+	jsonLink := link("/spc.json")
+	if _, _, direct := fetch(t, srv, demoIndicator+"/spc.json"+view); !strings.Contains(jsonLink, "chart=pprime") {
+		t.Errorf("the JSON link %q lost the view", jsonLink)
+	} else if _, _, linked := fetch(t, srv, jsonLink); linked != direct {
+		t.Errorf("the JSON link %q gives other figures than the page's view", jsonLink)
+	}
+	if png := link("/chart.png"); !strings.Contains(png, "area=E40000003") || !strings.Contains(png, "recalc=2019-10-01") {
+		t.Errorf("the PNG link %q lost the view", png)
 	}
 }
