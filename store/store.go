@@ -219,7 +219,16 @@ func (s *Store) readTx(ctx context.Context, fn func(*tx) error) error {
 }
 
 func (s *Store) runTx(ctx context.Context, db *sql.DB, readOnly bool, fn func(*tx) error) error {
-	sqlTx, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: readOnly && s.d.name == "postgres"})
+	opts := &sql.TxOptions{}
+	if readOnly && s.d.name == "postgres" {
+		// REPEATABLE READ makes the snapshot the whole transaction's, not
+		// each statement's (READ COMMITTED): a page reading a rollup's
+		// totals and then its days sees them agree. A read-only transaction
+		// at this level never fails to serialise. SQLite's read
+		// transactions are snapshots already.
+		opts = &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead}
+	}
+	sqlTx, err := db.BeginTx(ctx, opts)
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
