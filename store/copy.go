@@ -50,6 +50,7 @@ var copyTables = []string{
 	"relationships",
 	"users",
 	"sessions",
+	"api_tokens",
 	"group_leads",
 	"organisation_reps",
 	"tokens",

@@ -173,3 +173,42 @@ func TestDashboardBeforeTheStart(t *testing.T) {
 	wantStatus(t, res, http.StatusOK)
 	wantBody(t, res, "Headline figures")
 }
+
+// TestAPITokenAdmin: an organiser creates a token, sees its secret once,
+// finds it listed without the secret, and revokes it; a bad form says what
+// is wrong.
+func TestAPITokenAdmin(t *testing.T) {
+	h := newHarness(t)
+	h.signIn()
+	ctx := context.Background()
+	base := "/admin/campaigns/" + strconv.FormatInt(h.f.Campaign.ID, 10) + "/tokens"
+	wantBody(t, h.get(base), "No tokens yet", "Read only")
+	bad := h.post(base+"/new", url.Values{"name": {""}, "scope": {"admin"}})
+	wantStatus(t, bad, http.StatusUnprocessableEntity)
+	wantBody(t, bad, "Enter name", "Select what the token may do")
+
+	res := h.post(base+"/new", url.Values{"name": {"Action Network sync"}, "scope": {"write"}})
+	wantStatus(t, res, http.StatusCreated)
+	if res.header.Get("Cache-Control") != "no-store" {
+		t.Errorf("the page with the secret may be cached: %q", res.header.Get("Cache-Control"))
+	}
+	i := strings.Index(res.body, gs.APITokenPrefix)
+	if i < 0 {
+		t.Fatal("the new token's secret is not shown")
+	}
+	secret := res.body[i : i+strings.IndexAny(res.body[i:], "<\" ")]
+	tok, _, err := h.st.APITokenBySecret(ctx, secret)
+	if err != nil || tok.Name != "Action Network sync" || tok.Scope != gs.ScopeWrite {
+		t.Fatalf("the secret shown finds %+v, %v", tok, err)
+	}
+	list := h.get(base)
+	wantBody(t, list, "Action Network sync", "read and write")
+	if strings.Contains(list.body, secret) {
+		t.Error("the list shows the secret again")
+	}
+	wantStatus(t, h.post(base+"/"+strconv.FormatInt(tok.ID, 10)+"/revoke", url.Values{}), http.StatusSeeOther)
+	if _, _, err := h.st.APITokenBySecret(ctx, secret); err == nil {
+		t.Error("the revoked token still works")
+	}
+	wantBody(t, h.get(base), "Revoked")
+}
