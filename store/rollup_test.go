@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -69,7 +70,7 @@ func rollupRun(t *testing.T, st *store.Store, seed uint64) {
 		case op < 3: // a pledge
 			email := emails[rng.IntN(len(emails))]
 			in := gs.PledgeInput{ActionID: actions[rng.IntN(len(actions))].ID, Name: "Someone", Email: email, Profession: "Nurse",
-				AreaID: areas[1+slicesIndex(emails, email)%(len(areas)-1)].ID, WhyItMatters: "x", Hours: fmt.Sprint(rng.IntN(3))}
+				AreaID: areas[1+slices.Index(emails, email)%(len(areas)-1)].ID, WhyItMatters: "x", Hours: fmt.Sprint(rng.IntN(3))}
 			res, err := st.Pledge(ctx, in)
 			if err == nil && !res.Replayed {
 				pledges = append(pledges, pledge{res.Commitment.ID, email})
@@ -233,15 +234,6 @@ func failOnInternal(t *testing.T, step int, what string, err error) {
 	if err != nil && gs.ErrorCode(err) == gs.EINTERNAL {
 		t.Fatalf("step %d: %s: %v", step, what, err)
 	}
-}
-
-func slicesIndex(s []string, v string) int {
-	for i, x := range s {
-		if x == v {
-			return i
-		}
-	}
-	return -1
 }
 
 func must(t *testing.T, err error) {
