@@ -139,21 +139,32 @@ func eachRow(ctx context.Context, tx *tx, q string, args []any, fn func(scan fun
 // campaign that they have not withdrawn, by id.
 func (s *Store) CommittedPeople(ctx context.Context, campaignID int64) ([]int64, error) {
 	var out []int64
-	err := s.readTx(ctx, func(tx *tx) error {
-		return eachRow(ctx, tx, `SELECT DISTINCT person_id FROM commitments WHERE campaign_id = ? AND status <> 'withdrawn' AND confirmed_at IS NOT NULL ORDER BY person_id`,
-			[]any{campaignID}, func(scan func(...any) error) error {
-				var id int64
-				if err := scan(&id); err != nil {
-					return err
-				}
-				out = append(out, id)
-				return nil
-			})
+	err := s.readTx(ctx, func(tx *tx) (err error) {
+		out, err = committedPeople(ctx, tx, campaignID)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("list committed people of campaign %d: %w", campaignID, err)
 	}
 	return out, nil
+}
+
+func committedPeople(ctx context.Context, tx *tx, campaignID int64) ([]int64, error) {
+	return idColumn(ctx, tx, `SELECT DISTINCT person_id FROM commitments WHERE campaign_id = ? AND status <> 'withdrawn' AND confirmed_at IS NOT NULL ORDER BY person_id`, campaignID)
+}
+
+// idColumn runs a query of one id column and returns the ids.
+func idColumn(ctx context.Context, tx *tx, q string, args ...any) ([]int64, error) {
+	var out []int64
+	err := eachRow(ctx, tx, q, args, func(scan func(...any) error) error {
+		var id int64
+		if err := scan(&id); err != nil {
+			return err
+		}
+		out = append(out, id)
+		return nil
+	})
+	return out, err
 }
 
 // PublicNames returns the names of those of the people ids who agreed to
@@ -193,27 +204,12 @@ func (s *Store) Predecessor(ctx context.Context, c gs.Campaign) (mobilise.Predec
 	if c.PredecessorID == 0 {
 		return p, nil
 	}
-	err := s.readTx(ctx, func(tx *tx) error {
-		if err := eachRow(ctx, tx, `SELECT DISTINCT person_id FROM commitments WHERE campaign_id = ? AND status <> 'withdrawn' AND confirmed_at IS NOT NULL ORDER BY person_id`,
-			[]any{c.PredecessorID}, func(scan func(...any) error) error {
-				var id int64
-				if err := scan(&id); err != nil {
-					return err
-				}
-				p.People = append(p.People, id)
-				return nil
-			}); err != nil {
+	err := s.readTx(ctx, func(tx *tx) (err error) {
+		if p.People, err = committedPeople(ctx, tx, c.PredecessorID); err != nil {
 			return err
 		}
-		return eachRow(ctx, tx, `SELECT organisation_id FROM alliance_members WHERE campaign_id = ? ORDER BY organisation_id`,
-			[]any{c.PredecessorID}, func(scan func(...any) error) error {
-				var id int64
-				if err := scan(&id); err != nil {
-					return err
-				}
-				p.Organisations = append(p.Organisations, id)
-				return nil
-			})
+		p.Organisations, err = idColumn(ctx, tx, `SELECT organisation_id FROM alliance_members WHERE campaign_id = ? ORDER BY organisation_id`, c.PredecessorID)
+		return err
 	})
 	if err != nil {
 		return p, fmt.Errorf("read what campaign %d's predecessor built: %w", c.ID, err)

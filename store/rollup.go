@@ -210,14 +210,11 @@ func addRollup(ctx context.Context, t *tx, campaignID int64, series string, delt
 func (s *Store) RollupDays(ctx context.Context, campaignID int64, series string) ([]mobilise.DayDelta, error) {
 	var out []mobilise.DayDelta
 	err := s.readTx(ctx, func(t *tx) error {
-		return eachRow(ctx, t, `SELECT series_key, day, made, confirmed, done, lapsed, withdrawn, due, kept, due_passed, kept_passed, people,
-				micro_hours_pledged, micro_hours_delivered, in_progress, pledged, undated
+		return eachRow(ctx, t, `SELECT series_key, day, `+rollupCounters+`
 			FROM rollup_days WHERE campaign_id = ? AND series = ? ORDER BY series_key, day`, []any{campaignID, series},
 			func(scan func(...any) error) error {
 				var d mobilise.DayDelta
-				c := &d.DayCounts
-				if err := scan(&d.Key, scanDate{&d.Day}, &c.Made, &c.Confirmed, &c.Done, &c.Lapsed, &c.Withdrawn, &c.Due, &c.Kept,
-					&c.DuePassed, &c.KeptPassed, &c.People, &c.MicroHoursPledged, &c.MicroHoursDelivered, &c.InProgress, &c.Pledged, &c.Undated); err != nil {
+				if err := scan(append([]any{&d.Key, scanDate{&d.Day}}, scanCounters(&d.DayCounts)...)...); err != nil {
 					return err
 				}
 				out = append(out, d)
