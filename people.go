@@ -24,6 +24,7 @@ const (
 	ChannelWeb    = "web"    // the public pledge form
 	ChannelInvite = "invite" // the public form, reached through someone's invite link
 	ChannelImport = "import" // a file import
+	ChannelAPI    = "api"    // the JSON API, for a programme's own systems (OSDI clients too)
 )
 
 // Who a pledge is made for. Team and organisation pledges are counted apart
@@ -122,8 +123,13 @@ type PledgeInput struct {
 	OnBehalf     string
 	ReferralCode string
 	// SubmissionKey is a random key rendered into the form, so that a form
-	// submitted twice makes one pledge.
+	// submitted twice makes one pledge. (The API takes it from the
+	// Idempotency-Key header.)
 	SubmissionKey string
+	// Channel is how the pledge arrived when not by the public form:
+	// ChannelAPI. Empty means the form (ChannelWeb, or ChannelInvite through
+	// an invite link).
+	Channel string
 }
 
 // Validate checks and cleans a pledge. It cannot check that the action,
@@ -170,6 +176,9 @@ func (p *PledgeInput) Validate() error {
 	}
 	if !known {
 		errs.Add("on_behalf", "Choose who the pledge is for")
+	}
+	if p.Channel != "" && p.Channel != ChannelAPI {
+		errs.Add("channel", "Unknown channel")
 	}
 	if len(p.SubmissionKey) > 64 {
 		errs.Add("submission", "The form was not sent correctly; please reload the page and try again")

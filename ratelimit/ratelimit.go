@@ -114,12 +114,31 @@ func New(store Store, log *slog.Logger) *Limiter {
 // A refused request is not counted, so a sender that stops is let in again
 // when the window turns.
 func (l *Limiter) Allow(key string, lim Limit) (ok bool, retryAfter time.Duration) {
-	if lim.Off() {
+	d := l.Take(key, lim)
+	if d.OK {
 		return true, 0
+	}
+	return false, d.Reset
+}
+
+// A Decision is what Take decided, with what a client is told in RateLimit
+// headers.
+type Decision struct {
+	OK        bool
+	Remaining int           // requests left in this window after this one
+	Reset     time.Duration // until the window ends
+}
+
+// Take is Allow, also saying how many requests are left and when the window
+// ends. With the limit off, every request is let in and Remaining is -1.
+func (l *Limiter) Take(key string, lim Limit) Decision {
+	if lim.Off() {
+		return Decision{OK: true, Remaining: -1}
 	}
 	now := l.now()
 	secs := int64(lim.Per / time.Second)
 	start := now.Unix() / secs * secs
+	reset := time.Unix(start+secs, 0).Sub(now)
 	k := windowKey{key, start, lim.Per}
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -129,11 +148,11 @@ func (l *Limiter) Allow(key string, lim Limit) (ok bool, retryAfter time.Duratio
 		l.windows[k] = c
 	}
 	if c.local+c.elsewhere >= int64(lim.N) {
-		return false, time.Unix(start+secs, 0).Sub(now)
+		return Decision{Reset: reset}
 	}
 	c.local++
 	c.unsent++
-	return true, 0
+	return Decision{OK: true, Remaining: max(0, lim.N-int(c.local+c.elsewhere)), Reset: reset}
 }
 
 // Sync sends this node's new counts to the store and learns the other

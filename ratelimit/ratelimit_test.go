@@ -127,3 +127,22 @@ func TestLimitAcrossNodes(t *testing.T) {
 		t.Errorf("shared count %d, want the 5 requests let through", got)
 	}
 }
+
+func TestTakeSaysWhatIsLeft(t *testing.T) {
+	c := &clock{time.Date(2026, 11, 25, 10, 0, 20, 0, time.UTC)}
+	l := New(nil, nil)
+	l.now = c.now
+	lim := Limit{N: 2, Per: time.Minute}
+	for i, want := range []Decision{
+		{OK: true, Remaining: 1, Reset: 40 * time.Second},
+		{OK: true, Remaining: 0, Reset: 40 * time.Second},
+		{OK: false, Remaining: 0, Reset: 40 * time.Second},
+	} {
+		if got := l.Take("token:7", lim); got != want {
+			t.Errorf("request %d: %+v, want %+v", i+1, got, want)
+		}
+	}
+	if got := l.Take("token:7", Limit{}); !got.OK || got.Remaining != -1 {
+		t.Errorf("no limit: %+v, want let in with Remaining -1", got)
+	}
+}

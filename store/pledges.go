@@ -92,7 +92,10 @@ func pledge(ctx context.Context, tx *pledgeTx, in gs.PledgeInput) (gs.PledgeResu
 		inviterID = 0 // following your own invite link is not a relationship
 	}
 	channel := gs.ChannelWeb
-	if inviterID != 0 {
+	switch {
+	case in.Channel != "":
+		channel = in.Channel
+	case inviterID != 0:
 		channel = gs.ChannelInvite
 	}
 	c := gs.Commitment{

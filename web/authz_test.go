@@ -17,6 +17,7 @@ import (
 var routeRules = map[string]string{
 	"GET /static/":                         "anyone",
 	"GET /healthz":                         "anyone",
+	"GET /api/docs":                        "anyone",
 	"GET /{$}":                             "anyone",
 	"GET /campaigns/{slug}":                "anyone",
 	"GET /campaigns/{slug}/groups/{group}": "anyone",

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	gs "github.com/groundswell-health/groundswell"
+	"github.com/groundswell-health/groundswell/api"
 )
 
 const sessionCookie = "groundswell_session"
@@ -72,10 +73,11 @@ func (s *Server) recoverer(h http.Handler) http.Handler {
 }
 
 // withUser attaches the signed-in user, if any. Static files and the health
-// check skip the database.
+// check skip the database; the JSON API ignores sessions (a token is its
+// only key, so a browser's cookie cannot be ridden into it).
 func (s *Server) withUser(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.Path, "/static/") || r.URL.Path == "/healthz" {
+		if strings.HasPrefix(r.URL.Path, "/static/") || r.URL.Path == "/healthz" || strings.HasPrefix(r.URL.Path, api.Prefix+"/") {
 			h.ServeHTTP(w, r)
 			return
 		}

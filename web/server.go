@@ -12,6 +12,7 @@ import (
 	"time"
 
 	gs "github.com/groundswell-health/groundswell"
+	"github.com/groundswell-health/groundswell/api"
 	"github.com/groundswell-health/groundswell/ratelimit"
 	"github.com/groundswell-health/groundswell/store"
 )
@@ -38,6 +39,9 @@ type Options struct {
 	// this node's own when nil).
 	Limits  Limits
 	Limiter *ratelimit.Limiter
+	// API, when set, is served at /api/v1/ (it checks its own tokens) and
+	// documented at /api/docs.
+	API *api.API
 }
 
 // Mailer enqueues emails for the web pages; followup.Mailer is the real one.
@@ -214,6 +218,13 @@ func (s *Server) routes() *http.ServeMux {
 	h("POST /admin/organisations/new", organiserOnly, s.organisationCreate)
 	h("GET /admin/organisations/{id}/edit", organiserOnly, s.organisationEdit)
 	h("POST /admin/organisations/{id}/edit", organiserOnly, s.organisationUpdate)
+
+	// The JSON API: its own route table and its own guard (personal API
+	// tokens, not sessions), so it is mounted whole rather than routed here.
+	if s.opts.API != nil {
+		h("GET /api/docs", anyone, s.apiDocs)
+		mux.Handle(api.Prefix+"/", s.opts.API)
+	}
 
 	mux.HandleFunc("/", s.notFound)
 	return mux

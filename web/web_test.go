@@ -18,6 +18,7 @@ import (
 	"time"
 
 	gs "github.com/groundswell-health/groundswell"
+	"github.com/groundswell-health/groundswell/api"
 	"github.com/groundswell-health/groundswell/followup"
 	"github.com/groundswell-health/groundswell/jobs"
 	"github.com/groundswell-health/groundswell/store"
@@ -83,7 +84,7 @@ func newHarnessWith(t *testing.T, withMail bool, set ...func(*web.Options)) *har
 	t.Helper()
 	st := storetest.Open(t)
 	f := storetest.Seed(t, st)
-	opts := web.Options{Store: st, PasswordCost: 4}
+	opts := web.Options{Store: st, PasswordCost: 4, API: api.New(api.Options{Store: st, Logger: quietLogger()})}
 	if withMail {
 		opts.Mailer = startMail(t, st)
 	}

@@ -16,6 +16,7 @@ import (
 
 	gs "github.com/groundswell-health/groundswell"
 	"github.com/groundswell-health/groundswell/demo"
+	"github.com/groundswell-health/groundswell/api"
 	"github.com/groundswell-health/groundswell/followup"
 	"github.com/groundswell-health/groundswell/mail"
 	"github.com/groundswell-health/groundswell/ratelimit"
@@ -88,6 +89,7 @@ type config struct {
 	digest            followup.DigestSchedule // when group leads' weekly digest goes
 	scale             string                  // demo only: "normal" or "large"
 	limits            web.Limits              // the public forms' rate limits
+	apiPerToken       ratelimit.Limit         // JSON API requests per token
 }
 
 // Default rate limits. Per address they are generous: an NHS trust's staff
@@ -98,6 +100,10 @@ const (
 	defaultPledgePerEmail   = "20/1h"
 	defaultSigninPerIP      = "100/15m"
 	defaultSigninPerAccount = "10/15m"
+	// An API client syncing a large campaign reads 500 rows a request: 600
+	// requests a minute is 300,000 rows, and a runaway script is still
+	// stopped.
+	defaultAPIPerToken = "600/1m"
 )
 
 func parseConfig(name string, args []string, getenv func(string) string, stderr io.Writer) (config, error) {
@@ -155,6 +161,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		{"limit-pledge-email", "GROUNDSWELL_LIMIT_PLEDGE_EMAIL", defaultPledgePerEmail, "pledges for one email address", &c.limits.PledgePerEmail, ""},
 		{"limit-signin-ip", "GROUNDSWELL_LIMIT_SIGNIN_IP", defaultSigninPerIP, "sign-in attempts and sign-in link requests from one address", &c.limits.SigninPerIP, ""},
 		{"limit-signin-account", "GROUNDSWELL_LIMIT_SIGNIN_ACCOUNT", defaultSigninPerAccount, "sign-in attempts and sign-in link requests for one email address", &c.limits.SigninPerAccount, ""},
+		{"limit-api-token", "GROUNDSWELL_LIMIT_API_TOKEN", defaultAPIPerToken, "JSON API requests with one token", &c.apiPerToken, ""},
 	}
 	for i := range limitFlags {
 		limitFlags[i].value = limitFlags[i].def
@@ -288,8 +295,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	limitCtx, stopLimits := context.WithCancel(ctx)
 	defer stopLimits()
 	go limiter.Run(limitCtx, 500*time.Millisecond)
+	jsonAPI := api.New(api.Options{Store: st, Logger: logger, Limiter: limiter, PerToken: cfg.apiPerToken, BaseURL: cfg.baseURL})
 	app, err := web.New(web.Options{Store: st, Logger: logger, BaseURL: cfg.baseURL, SecureCookies: cfg.secureCookies, Mailer: mailer,
-		Limits: cfg.limits, Limiter: limiter})
+		Limits: cfg.limits, Limiter: limiter, API: jsonAPI})
 	if err != nil {
 		ln.Close()
 		return errors.Join(err, stopBackground(ctx))
