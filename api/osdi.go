@@ -237,7 +237,7 @@ func (l lookups) person(ctx context.Context, p gs.Person) OSDIPerson {
 	}
 	self := osdiPrefix + "/people/" + strconv.FormatInt(p.ID, 10)
 	return OSDIPerson{
-		Identifiers: []string{osdiID("person", p.ID)}, CreatedDate: p.CreatedAt.UTC(), ModifiedDate: p.CreatedAt.UTC(),
+		Identifiers: []string{osdiID("person", p.ID)}, CreatedDate: stamp(p.CreatedAt), ModifiedDate: stamp(p.CreatedAt),
 		GivenName: given, FamilyName: family, EmailAddresses: []OSDIEmail{{Address: p.Email, Primary: true, Status: status}},
 		Employer: employer, CustomFields: fields,
 		Links: halLinks{"self": href(ctx, self), "osdi:signatures": href(ctx, self+"/signatures")},
@@ -397,7 +397,7 @@ type OSDISignature struct {
 func signature(ctx context.Context, c gs.Commitment) OSDISignature {
 	petition := osdiPrefix + "/petitions/" + strconv.FormatInt(c.ActionID, 10)
 	return OSDISignature{
-		Identifiers: []string{osdiID("commitment", c.ID)}, CreatedDate: c.CreatedAt.UTC(), ModifiedDate: c.UpdatedAt.UTC(),
+		Identifiers: []string{osdiID("commitment", c.ID)}, CreatedDate: stamp(c.CreatedAt), ModifiedDate: stamp(c.UpdatedAt),
 		Comments: c.WhyItMatters,
 		CustomFields: map[string]string{"status": c.Status, "confirmed": strconv.FormatBool(c.Confirmed()),
 			"hours": strconv.FormatFloat(c.Hours, 'f', -1, 64), "on_behalf": c.OnBehalf},

@@ -29,7 +29,7 @@ type Campaign struct {
 func campaignOut(c gs.Campaign) Campaign {
 	return Campaign{ID: c.ID, Slug: c.Slug, Title: c.Title, Purpose: c.Purpose, Story: c.Story,
 		StartsOn: dateOut(c.StartsOn), EndsOn: dateOut(c.EndsOn), Status: c.Status, PredecessorID: c.PredecessorID,
-		Illustrative: c.Illustrative, CreatedAt: c.CreatedAt.UTC(), UpdatedAt: c.UpdatedAt.UTC()}
+		Illustrative: c.Illustrative, CreatedAt: stamp(c.CreatedAt), UpdatedAt: stamp(c.UpdatedAt)}
 }
 
 // Group is a stakeholder group, with its live figures.
@@ -206,7 +206,7 @@ type Person struct {
 func personOut(p gs.Person) Person {
 	return Person{ID: p.ID, Name: p.Name, Email: p.Email, Profession: p.Profession, OrganisationID: p.OrganisationID,
 		OrganisationName: p.OrganisationName, AreaID: p.AreaID, ShowOnWall: p.ShowOnWall, ContactOK: p.ContactOK,
-		ReferralCode: p.ReferralCode, CreatedAt: p.CreatedAt.UTC()}
+		ReferralCode: p.ReferralCode, CreatedAt: stamp(p.CreatedAt)}
 }
 
 // Commitment is a pledge: one person to one action.
@@ -230,9 +230,9 @@ type Commitment struct {
 func commitmentOut(c gs.Commitment) Commitment {
 	out := Commitment{ID: c.ID, PersonID: c.PersonID, ActionID: c.ActionID, CampaignID: c.CampaignID, Status: c.Status,
 		WhyItMatters: c.WhyItMatters, Hours: c.Hours, OnBehalf: c.OnBehalf, Channel: c.Channel, InvitedByID: c.InvitedByID,
-		Confirmed: c.Confirmed(), CreatedAt: c.CreatedAt.UTC(), UpdatedAt: c.UpdatedAt.UTC()}
+		Confirmed: c.Confirmed(), CreatedAt: stamp(c.CreatedAt), UpdatedAt: stamp(c.UpdatedAt)}
 	if c.Confirmed() {
-		t := c.ConfirmedAt.UTC()
+		t := stamp(c.ConfirmedAt)
 		out.ConfirmedAt = &t
 	}
 	return out
@@ -274,7 +274,7 @@ type Relationship struct {
 }
 
 func relationshipOut(r gs.Relationship) Relationship {
-	return Relationship{FromID: r.FromID, ToID: r.ToID, Kind: r.Kind, CreatedAt: r.CreatedAt.UTC()}
+	return Relationship{FromID: r.FromID, ToID: r.ToID, Kind: r.Kind, CreatedAt: stamp(r.CreatedAt)}
 }
 
 func dateOut(d gs.Date) string {
@@ -283,3 +283,7 @@ func dateOut(d gs.Date) string {
 	}
 	return d.String()
 }
+
+// stamp is a time as the API writes it: UTC, to the millisecond the store
+// keeps, so a time read back equals the time first answered.
+func stamp(t time.Time) time.Time { return t.UTC().Truncate(time.Millisecond) }
