@@ -21,7 +21,7 @@ import (
 // harness is the API on a real store, served over HTTP, with a read-only
 // and a read-write token for the fixture campaign.
 type harness struct {
-	t         *testing.T
+	t         testing.TB
 	st        *store.Store
 	f         storetest.Fixture
 	srv       *httptest.Server
@@ -32,7 +32,7 @@ type harness struct {
 	schemas   *schemaChecker
 }
 
-func newHarness(t *testing.T, st *store.Store, perToken ratelimit.Limit) *harness {
+func newHarness(t testing.TB, st *store.Store, perToken ratelimit.Limit) *harness {
 	t.Helper()
 	ctx := context.Background()
 	h := &harness{t: t, st: st, f: storetest.Seed(t, st)}

@@ -42,7 +42,7 @@ type route struct {
 }
 
 // openAPIDocument fetches the document as a client would.
-func openAPIDocument(t *testing.T, a *api.API) []byte {
+func openAPIDocument(t testing.TB, a *api.API) []byte {
 	t.Helper()
 	rec := httptest.NewRecorder()
 	a.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, api.Prefix+"/openapi.json", nil))
@@ -52,7 +52,7 @@ func openAPIDocument(t *testing.T, a *api.API) []byte {
 	return rec.Body.Bytes()
 }
 
-func newSchemaChecker(t *testing.T, a *api.API) *schemaChecker {
+func newSchemaChecker(t testing.TB, a *api.API) *schemaChecker {
 	t.Helper()
 	raw := openAPIDocument(t, a)
 	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
@@ -76,7 +76,7 @@ func newSchemaChecker(t *testing.T, a *api.API) *schemaChecker {
 
 // check validates a response body against its operation's schema for the
 // status; a status the document does not list is itself an error.
-func (sc *schemaChecker) check(t *testing.T, method, path string, r response) {
+func (sc *schemaChecker) check(t testing.TB, method, path string, r response) {
 	t.Helper()
 	var rt *route
 	for i := range sc.routes {

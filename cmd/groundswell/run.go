@@ -15,8 +15,8 @@ import (
 	"time"
 
 	gs "github.com/groundswell-health/groundswell"
-	"github.com/groundswell-health/groundswell/demo"
 	"github.com/groundswell-health/groundswell/api"
+	"github.com/groundswell-health/groundswell/demo"
 	"github.com/groundswell-health/groundswell/followup"
 	"github.com/groundswell-health/groundswell/mail"
 	"github.com/groundswell-health/groundswell/ratelimit"
@@ -31,6 +31,8 @@ Usage:
   groundswell serve [--addr HOST:PORT] [--db PATH]   serve the web UI
   groundswell user add --organiser --email EMAIL --name NAME [--db PATH]
                                                      add an organiser; the password is read from stdin
+  groundswell token add --campaign SLUG --email ORGANISER --name NAME [--scope read|write]
+                                                     make a JSON API token; the secret is printed once
   groundswell migrate-data --from PATH --to postgres://…   copy a SQLite database into a new PostgreSQL one
   groundswell import observations FILE.csv [--db PATH] [--keep-good --rejects FILE]   load indicator data from a CSV
   groundswell spc [flags] [FILE]                     an SPC chart ("Making Data Count" XmR) of a period,value CSV, as JSON
@@ -63,6 +65,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return serve(ctx, args[1:], getenv, stdout, stderr, true)
 	case "user":
 		return userCmd(ctx, args[1:], getenv, stdin, stdout, stderr)
+	case "token":
+		return tokenCmd(ctx, args[1:], getenv, stdout, stderr)
 	case "migrate-data":
 		return migrateDataCmd(ctx, args[1:], stdout, stderr)
 	case "import":

@@ -41,6 +41,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	n := fs.Int("n", 50, "requests per path")
 	clients := fs.Int("clients", 1, "concurrent clients")
 	pid := fs.Int("pid", 0, "the server's process id, to report its resident memory (Linux)")
+	token := fs.String("token", "", "an API token, sent as Authorization: Bearer (for /api/v1 paths)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -51,7 +52,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	client := &http.Client{Timeout: 2 * time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: *clients}}
 	fmt.Fprintf(stdout, "%-52s %6s %9s %9s %9s %9s\n", "path", "n", "p50", "p90", "p99", "max")
 	for _, p := range paths {
-		lat, err := measure(ctx, client, *base+p, *n, *clients)
+		lat, err := measure(ctx, client, *base+p, *token, *n, *clients)
 		if err != nil {
 			return fmt.Errorf("%s: %w", p, err)
 		}
@@ -74,7 +75,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 // measure requests u n times from clients goroutines; any answer but 200
 // is an error, so a broken page cannot look fast.
-func measure(ctx context.Context, client *http.Client, u string, n, clients int) ([]time.Duration, error) {
+func measure(ctx context.Context, client *http.Client, u, token string, n, clients int) ([]time.Duration, error) {
 	var (
 		mu   sync.Mutex
 		lat  []time.Duration
@@ -90,7 +91,7 @@ func measure(ctx context.Context, client *http.Client, u string, n, clients int)
 		wg.Go(func() {
 			for range next {
 				start := time.Now()
-				err := get(ctx, client, u)
+				err := get(ctx, client, u, token)
 				d := time.Since(start)
 				mu.Lock()
 				if err != nil {
@@ -109,10 +110,13 @@ func measure(ctx context.Context, client *http.Client, u string, n, clients int)
 	return lat, nil
 }
 
-func get(ctx context.Context, client *http.Client, u string) error {
+func get(ctx context.Context, client *http.Client, u, token string) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return err
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	res, err := client.Do(req)
 	if err != nil {
