@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -403,4 +404,43 @@ func TestRateLimitPerToken(t *testing.T) {
 	if r := h.call(http.MethodGet, "/api/v1/groups", h.write, nil); r.status != http.StatusOK {
 		t.Errorf("the other token: %d", r.status)
 	}
+}
+
+// TestSyncByUpdatedSince keeps a copy up to date the documented way: page
+// through updated_since, then ask again from when that sync began, and get
+// exactly what changed.
+func TestSyncByUpdatedSince(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		h := newHarness(t, st, ratelimit.Limit{})
+		ctx := context.Background()
+		start := time.Now().Add(-time.Minute)
+		var ids []int64
+		for i := range 5 {
+			res, err := st.Pledge(ctx, h.f.Pledge(fmt.Sprintf("s%d@example.org", i)))
+			must(t, err)
+			ids = append(ids, res.Commitment.ID)
+		}
+		walk := func(since time.Time) []float64 {
+			var got []float64
+			next := "/api/v1/commitments?limit=2&updated_since=" + since.UTC().Format(time.RFC3339Nano)
+			for next != "" {
+				body := h.get(next)
+				for _, c := range items(body) {
+					got = append(got, c["id"].(float64))
+				}
+				next, _ = body["next"].(string)
+			}
+			return got
+		}
+		if got := walk(start); len(got) != 5 {
+			t.Fatalf("first sync read %v, want the 5 commitments once each", got)
+		}
+		syncBegan := time.Now()
+		time.Sleep(5 * time.Millisecond) // times are kept to the millisecond
+		storetest.Confirm(t, st, ids[1])
+		if got := walk(syncBegan); !slices.Equal(got, []float64{float64(ids[1])}) {
+			t.Errorf("second sync read %v, want only the confirmed commitment %d", got, ids[1])
+		}
+		h.call(http.MethodGet, "/api/v1/commitments?updated_since="+url.QueryEscape(start.Format(time.RFC3339))+"&after="+"MTIz", h.read, nil).problem(t, http.StatusBadRequest)
+	})
 }

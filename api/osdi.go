@@ -137,6 +137,11 @@ type OSDICollection[T any] struct {
 }
 
 func osdiCollection[T any](ctx context.Context, rel string, q OSDIPageQuery, items []T, self func(T) string, key func(T) int64) *HAL[OSDICollection[T]] {
+	return osdiCollectionWith(ctx, rel, q, items, self, func(x T) string { return cursor(key(x)) })
+}
+
+// osdiCollectionWith is osdiCollection with a cursor of another shape.
+func osdiCollectionWith[T any](ctx context.Context, rel string, q OSDIPageQuery, items []T, self func(T) string, cur func(T) string) *HAL[OSDICollection[T]] {
 	if items == nil {
 		items = []T{}
 	}
@@ -149,7 +154,7 @@ func osdiCollection[T any](ctx context.Context, rel string, q OSDIPageQuery, ite
 	links[rel] = list
 	if len(items) == q.PerPage && len(items) > 0 {
 		v := u.Query()
-		v.Set("after", cursor(key(items[len(items)-1])))
+		v.Set("after", cur(items[len(items)-1]))
 		v.Set("page", strconv.Itoa(q.Page+1))
 		u.RawQuery = v.Encode()
 		links["next"] = Link{Href: baseOf(ctx) + u.String()}
@@ -416,9 +421,8 @@ type osdiSignaturesQuery struct {
 var modifiedFilter = regexp.MustCompile(`^\s*modified_date\s+(gt|ge)\s+'([^']*)'\s*$`)
 
 func (a *API) signaturesPage(ctx context.Context, f store.CommitmentFilter, in *osdiSignaturesQuery) (*HAL[OSDICollection[OSDISignature]], error) {
-	after, err := in.key()
-	if err != nil {
-		return nil, err
+	if in.Page > 1 && in.After == "" {
+		return nil, badParam("page", "Follow _links.next to move from page to page: pages are read by cursor", in.Page)
 	}
 	if in.Filter != "" {
 		m := modifiedFilter.FindStringSubmatch(in.Filter)
@@ -434,7 +438,16 @@ func (a *API) signaturesPage(ctx context.Context, f store.CommitmentFilter, in *
 		}
 		f.UpdatedSince = t
 	}
-	f.CampaignID, f.After, f.Limit = campaignOf(ctx), after, in.PerPage
+	f.CampaignID, f.Limit = campaignOf(ctx), in.PerPage
+	var err error
+	if f.UpdatedSince.IsZero() {
+		f.After, err = in.key()
+	} else {
+		f.AfterUpdated, f.After, err = ListQuery{After: in.After}.changedKey()
+	}
+	if err != nil {
+		return nil, err
+	}
 	cs, err := a.store.CommitmentsPage(ctx, f)
 	if err != nil {
 		return nil, a.problem(ctx, err, nil)
@@ -443,8 +456,12 @@ func (a *API) signaturesPage(ctx context.Context, f store.CommitmentFilter, in *
 	for _, c := range cs {
 		out = append(out, signature(ctx, c))
 	}
-	return osdiCollection(ctx, "osdi:signatures", in.OSDIPageQuery, out, func(s OSDISignature) string { return s.Links["self"].(Link).Href },
-		func(s OSDISignature) int64 { return s.key }), nil
+	self := func(s OSDISignature) string { return s.Links["self"].(Link).Href }
+	if !f.UpdatedSince.IsZero() {
+		return osdiCollectionWith(ctx, "osdi:signatures", in.OSDIPageQuery, out, self,
+			func(s OSDISignature) string { return changedCursor(s.ModifiedDate, s.key) }), nil
+	}
+	return osdiCollection(ctx, "osdi:signatures", in.OSDIPageQuery, out, self, func(s OSDISignature) int64 { return s.key }), nil
 }
 
 func (a *API) osdiPetitionSignatures(ctx context.Context, in *osdiSignaturesQuery) (*HAL[OSDICollection[OSDISignature]], error) {

@@ -124,6 +124,27 @@ func cursor(key int64) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(key, 10)))
 }
 
+// changedCursor is the cursor of a list in order of last change: the last
+// row's change time (Unix milliseconds) and id.
+func changedCursor(t time.Time, id int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(t.UnixMilli(), 10) + "." + strconv.FormatInt(id, 10)))
+}
+
+// changedKey decodes a changedCursor.
+func (q ListQuery) changedKey() (time.Time, int64, error) {
+	if q.After == "" {
+		return time.Time{}, 0, nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(q.After)
+	msPart, idPart, ok := strings.Cut(string(b), ".")
+	at, aerr := strconv.ParseInt(msPart, 10, 64)
+	id, ierr := strconv.ParseInt(idPart, 10, 64)
+	if err != nil || !ok || aerr != nil || ierr != nil || id <= 0 {
+		return time.Time{}, 0, badParam("after", "The cursor is not one this API gave: follow the next link of the page before", q.After)
+	}
+	return time.UnixMilli(at), id, nil
+}
+
 // PageBody is one page of a list.
 type PageBody[T any] struct {
 	Items []T `json:"items"`
@@ -140,6 +161,11 @@ type PageOutput[T any] struct {
 // page makes the output of a list: when the page is full, the next link is
 // the same request with the cursor after its last item.
 func page[T any](ctx context.Context, items []T, limit int, last func(T) int64) *PageOutput[T] {
+	return pageWith(ctx, items, limit, func(x T) string { return cursor(last(x)) })
+}
+
+// pageWith is page with a cursor of another shape (see changedCursor).
+func pageWith[T any](ctx context.Context, items []T, limit int, cur func(T) string) *PageOutput[T] {
 	out := &PageOutput[T]{Body: PageBody[T]{Items: items}}
 	if out.Body.Items == nil {
 		out.Body.Items = []T{}
@@ -149,7 +175,7 @@ func page[T any](ctx context.Context, items []T, limit int, last func(T) int64) 
 	}
 	u := requestURL(ctx)
 	q := u.Query()
-	q.Set("after", cursor(last(items[len(items)-1])))
+	q.Set("after", cur(items[len(items)-1]))
 	u.RawQuery = q.Encode()
 	out.Body.Next = u.String()
 	out.Link = "<" + out.Body.Next + `>; rel="next"`
@@ -570,16 +596,12 @@ type commitmentsQuery struct {
 	Group        int64  `query:"group" minimum:"0" doc:"Only commitments to this group's actions."`
 	Person       int64  `query:"person" minimum:"0" doc:"Only this person's commitments."`
 	Confirmed    string `query:"confirmed" enum:"true,false" doc:"Only confirmed (true) or unconfirmed (false) pledges."`
-	UpdatedSince string `query:"updated_since" format:"date-time" doc:"Only commitments changed at or after this time (RFC 3339): for keeping a copy up to date."`
+	UpdatedSince string `query:"updated_since" format:"date-time" doc:"Only commitments changed at or after this time (RFC 3339), in order of last change: for keeping a copy up to date."`
 }
 
 func (a *API) listCommitments(ctx context.Context, in *commitmentsQuery) (*PageOutput[Commitment], error) {
-	after, err := in.key()
-	if err != nil {
-		return nil, err
-	}
 	f := store.CommitmentFilter{CampaignID: campaignOf(ctx), Status: in.Status, ActionID: in.Action, GroupID: in.Group,
-		PersonID: in.Person, After: after, Limit: in.Limit}
+		PersonID: in.Person, Limit: in.Limit}
 	if in.Confirmed != "" {
 		v := in.Confirmed == "true"
 		f.Confirmed = &v
@@ -591,6 +613,15 @@ func (a *API) listCommitments(ctx context.Context, in *commitmentsQuery) (*PageO
 		}
 		f.UpdatedSince = t
 	}
+	var err error
+	if f.UpdatedSince.IsZero() {
+		f.After, err = in.key()
+	} else {
+		f.AfterUpdated, f.After, err = in.changedKey()
+	}
+	if err != nil {
+		return nil, err
+	}
 	cs, err := a.store.CommitmentsPage(ctx, f)
 	if err != nil {
 		return nil, a.problem(ctx, err, nil)
@@ -598,6 +629,9 @@ func (a *API) listCommitments(ctx context.Context, in *commitmentsQuery) (*PageO
 	out := make([]Commitment, 0, len(cs))
 	for _, c := range cs {
 		out = append(out, commitmentOut(c))
+	}
+	if !f.UpdatedSince.IsZero() {
+		return pageWith(ctx, out, in.Limit, func(c Commitment) string { return changedCursor(c.UpdatedAt, c.ID) }), nil
 	}
 	return page(ctx, out, in.Limit, func(c Commitment) int64 { return c.ID }), nil
 }

@@ -96,8 +96,14 @@ type CommitmentFilter struct {
 	// pledges only.
 	Confirmed *bool
 	// UpdatedSince keeps commitments changed at or after it; zero for any.
+	// With it, the page is in order of last change (then id), for a client
+	// keeping a copy up to date: a commitment that changes while it pages
+	// moves to the end and is read again.
 	UpdatedSince time.Time
+	// After is the id of the last commitment of the previous page; with
+	// UpdatedSince, AfterUpdated is its last change too.
 	After        int64
+	AfterUpdated time.Time
 	Limit        int
 }
 
@@ -128,14 +134,25 @@ func (s *Store) CommitmentsPage(ctx context.Context, f CommitmentFilter) ([]gs.C
 			where = append(where, `c.confirmed_at IS NULL`)
 		}
 	}
+	order := `c.id`
 	if !f.UpdatedSince.IsZero() {
+		// Keyset on (updated_at, id), read through the (campaign_id,
+		// updated_at) index: a sync that finds nothing new reads nothing.
+		where[1] = `(c.updated_at > ? OR c.updated_at = ? AND c.id > ?)`
+		after := max(ms(f.AfterUpdated), ms(f.UpdatedSince)-1)
+		afterID := f.After
+		if ms(f.AfterUpdated) < ms(f.UpdatedSince) {
+			afterID = 0
+		}
+		args = append([]any{f.CampaignID, after, after, afterID}, args[2:]...)
 		where = append(where, `c.updated_at >= ?`)
 		args = append(args, ms(f.UpdatedSince))
+		order = `c.updated_at, c.id`
 	}
 	args = append(args, pageLimit(f.Limit))
 	var out []gs.Commitment
 	err := s.readTx(ctx, func(tx *tx) error {
-		return eachRow(ctx, tx, `SELECT `+commitmentColumns+` FROM commitments c WHERE `+strings.Join(where, " AND ")+` ORDER BY c.id LIMIT ?`, args,
+		return eachRow(ctx, tx, `SELECT `+commitmentColumns+` FROM commitments c WHERE `+strings.Join(where, " AND ")+` ORDER BY `+order+` LIMIT ?`, args,
 			func(scan func(...any) error) error {
 				var c gs.Commitment
 				if err := scanCommitment(scanner(scan), &c); err != nil {
