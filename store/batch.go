@@ -188,6 +188,9 @@ func writePledges(ctx context.Context, t *tx, batch []*pledgeCall) error {
 type pledgeTx struct {
 	*tx
 	stmts map[string]*sql.Stmt
+	// webhooks remembers, for the batch, whether a campaign's event has
+	// endpoints, so most pledges ask nothing (webhook_events.go).
+	webhooks map[webhookKey]bool
 }
 
 func (t *pledgeTx) stmt(ctx context.Context, q string) (*sql.Stmt, error) {

@@ -32,7 +32,8 @@ import (
 // the SQLite file did not; expired sessions are copied too (every row is, so
 // the row counts can be compared) and are refused at sign-in as before. The
 // same goes for tokens (hashes of the links already emailed, which keep
-// working) and messages (the outbox organisers read).
+// working) and messages (the outbox organisers read). Webhook deliveries are
+// copied, waiting ones too, which the new server then sends.
 var copyTables = []string{
 	"areas",
 	"organisations",
@@ -63,6 +64,9 @@ var copyTables = []string{
 	"observations",
 	"action_indicators",
 	"envelope_entries",
+	"webhooks",
+	"webhook_events",
+	"webhook_deliveries",
 }
 
 // CopyTables returns the tables Copy copies, in the order it copies them.

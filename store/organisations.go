@@ -130,13 +130,19 @@ func (s *Store) JoinAlliance(ctx context.Context, m gs.AllianceMember) error {
 		if m.JoinedOn.IsZero() {
 			m.JoinedOn = gs.DateOf(tx.now)
 		}
+		// A member already is only updated: it has not joined again.
+		joins := !exists(ctx, tx, `SELECT 1 FROM alliance_members WHERE campaign_id = ? AND organisation_id = ?`, m.CampaignID, m.Organisation.ID)
 		_, err := tx.exec(ctx, `INSERT INTO alliance_members (campaign_id, organisation_id, joined_on, action_plan) VALUES (?, ?, ?, ?)
 			ON CONFLICT (campaign_id, organisation_id) DO UPDATE SET action_plan = excluded.action_plan`,
 			m.CampaignID, m.Organisation.ID, dateText(m.JoinedOn), m.ActionPlan)
 		if isForeignKeyViolation(err) {
 			return gs.FieldErrors{"organisation_id": "Select an organisation from the list"}.Err()
 		}
-		return err
+		if err != nil || !joins {
+			return err
+		}
+		// Webhook event, in the same transaction (webhook_events.go).
+		return emitJoined(ctx, tx, m)
 	})
 }
 

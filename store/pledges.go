@@ -116,11 +116,23 @@ func pledge(ctx context.Context, tx *pledgeTx, in gs.PledgeInput) (gs.PledgeResu
 	} else if err != nil {
 		return res, fmt.Errorf("insert commitment: %w", err)
 	}
+	invited := false
 	if inviterID != 0 {
-		if _, err := tx.exec(ctx, `INSERT INTO relationships (campaign_id, to_id, from_id, kind, created_at) VALUES (?, ?, ?, 'invited', ?)
-			ON CONFLICT (campaign_id, to_id) DO NOTHING`, campaignID, person.ID, inviterID, ms(tx.now)); err != nil {
+		r, err := tx.exec(ctx, `INSERT INTO relationships (campaign_id, to_id, from_id, kind, created_at) VALUES (?, ?, ?, 'invited', ?)
+			ON CONFLICT (campaign_id, to_id) DO NOTHING`, campaignID, person.ID, inviterID, ms(tx.now))
+		if err != nil {
 			return res, fmt.Errorf("insert relationship: %w", err)
 		}
+		n, err := r.RowsAffected()
+		if err != nil {
+			return res, fmt.Errorf("insert relationship: %w", err)
+		}
+		invited = n == 1
+	}
+	// Webhook events (webhook_events.go), in this pledge's savepoint: a
+	// pledge rolled back sends nothing.
+	if err := emitPledge(ctx, tx, c, invited); err != nil {
+		return res, err
 	}
 	return gs.PledgeResult{Commitment: c, Person: person}, nil
 }

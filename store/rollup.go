@@ -93,7 +93,13 @@ func changeCommitment(ctx context.Context, t *tx, id int64, write func() error) 
 	if err != nil {
 		return fmt.Errorf("read pledges after the change: %w", err)
 	}
-	return applyPersonChange(ctx, t, campaignID, before, after)
+	if err := applyPersonChange(ctx, t, campaignID, before, after); err != nil {
+		return err
+	}
+	// Every change to a commitment passes here, so its webhook events
+	// (confirmed, done, lapsed) are written here, in the same transaction
+	// (webhook_events.go).
+	return emitCommitmentChange(ctx, t, campaignID, id, before, after)
 }
 
 // applyPersonChange adds to a campaign's rollup the difference between one

@@ -116,6 +116,16 @@ var routeRules = map[string]string{
 	"GET /admin/organisations/{id}/edit":                     "organiser",
 	"POST /admin/organisations/{id}/edit":                    "organiser",
 
+	// Webhooks: a campaign's endpoints, their deliveries, and replay.
+	"GET /admin/campaigns/{id}/webhooks":                               "organiser",
+	"POST /admin/campaigns/{id}/webhooks/new":                          "organiser",
+	"GET /admin/campaigns/{id}/webhooks/{webhook}":                     "organiser",
+	"POST /admin/campaigns/{id}/webhooks/{webhook}/disable":            "organiser",
+	"POST /admin/campaigns/{id}/webhooks/{webhook}/enable":             "organiser",
+	"POST /admin/campaigns/{id}/webhooks/{webhook}/rotate":             "organiser",
+	"POST /admin/campaigns/{id}/webhooks/{webhook}/delete":             "organiser",
+	"POST /admin/campaigns/{id}/webhooks/deliveries/{delivery}/replay": "organiser",
+
 	// The indicator chart as JSON.
 	"GET /campaigns/{slug}/indicators/{indicator}/spc.json": "anyone",
 }

@@ -6,13 +6,16 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"slices"
 	"time"
 
+	gs "github.com/groundswell-health/groundswell"
 	"github.com/groundswell-health/groundswell/followup"
 	"github.com/groundswell-health/groundswell/jobs"
 	"github.com/groundswell-health/groundswell/mail"
 	"github.com/groundswell-health/groundswell/store"
+	"github.com/groundswell-health/groundswell/webhook"
 )
 
 // storeClock, when set (by tests, before the program starts), replaces the
@@ -43,12 +46,18 @@ func startBackground(ctx context.Context, st *store.Store, cfg config, baseURL s
 	}
 	fu := followup.New(st, sender, followup.Config{BaseURL: baseURL, ConfirmWithin: cfg.confirmWithin,
 		Schedule: cfg.schedule, SweepEvery: cfg.followupEvery, Digest: &cfg.digest, Logger: logger})
-	kinds := slices.Concat(fu.Kinds(), fu.AccessKinds(), fu.MaintenanceKinds(), fu.DigestKinds(), fu.MessageKinds())
+	// Webhook deliveries may go to this machine only when the base URL is
+	// set, explicitly, to an address on it: a developer's machine. A server
+	// behind a proxy on localhost sets its public address, so it never
+	// qualifies, and the address it falls back to is never taken for this.
+	hooks := webhook.New(st, webhook.Config{AllowLoopback: loopbackURL(cfg.baseURL), Logger: logger})
+	kinds := slices.Concat(fu.Kinds(), fu.AccessKinds(), fu.MaintenanceKinds(), fu.DigestKinds(), fu.MessageKinds(), hooks.Kinds())
 	q, err := jobs.New(st.WriteDB(), st.Dialect(), jobs.Config{Kinds: kinds, Logger: logger})
 	if err != nil {
 		return nil, nil, err
 	}
 	fu.UseQueue(q) // the follow-up sweep queues its emails here
+	hooks.UseQueue(q)
 	if err := q.Start(ctx); err != nil {
 		return nil, nil, err
 	}
@@ -58,4 +67,10 @@ func startBackground(ctx context.Context, st *store.Store, cfg config, baseURL s
 		}
 		return nil
 	}, nil
+}
+
+// loopbackURL reports whether a base URL names this machine.
+func loopbackURL(base string) bool {
+	u, err := url.Parse(base)
+	return err == nil && gs.IsLoopbackHost(u.Hostname())
 }
