@@ -33,6 +33,7 @@ Usage:
                                                      add an organiser; the password is read from stdin
   groundswell token add --campaign SLUG --email ORGANISER --name NAME [--scope read|write]
                                                      make a JSON API token; the secret is printed once
+  groundswell webhook listen --addr HOST:PORT --secret whsec_…   receive webhooks, checking their signatures
   groundswell migrate-data --from PATH --to postgres://…   copy a SQLite database into a new PostgreSQL one
   groundswell import observations FILE.csv [--db PATH] [--keep-good --rejects FILE]   load indicator data from a CSV
   groundswell spc [flags] [FILE]                     an SPC chart ("Making Data Count" XmR) of a period,value CSV, as JSON
@@ -67,6 +68,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return userCmd(ctx, args[1:], getenv, stdin, stdout, stderr)
 	case "token":
 		return tokenCmd(ctx, args[1:], getenv, stdout, stderr)
+	case "webhook":
+		return webhookCmd(ctx, args[1:], stdout, stderr)
 	case "migrate-data":
 		return migrateDataCmd(ctx, args[1:], stdout, stderr)
 	case "import":
