@@ -180,6 +180,11 @@ func (p *PledgeInput) Validate() error {
 	if p.Channel != "" && p.Channel != ChannelAPI {
 		errs.Add("channel", "Unknown channel")
 	}
+	if p.Channel != ChannelAPI && strings.HasPrefix(p.SubmissionKey, "api:") {
+		// The API's keys are "api:<token>:<key>": a form may not send one,
+		// to spoil or replay an API client's pledge.
+		p.SubmissionKey = ""
+	}
 	if len(p.SubmissionKey) > 64 {
 		errs.Add("submission", "The form was not sent correctly; please reload the page and try again")
 	}

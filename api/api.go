@@ -83,6 +83,20 @@ func New(opts Options) *API {
 	a.huma = humago.NewWithPrefix(mux, Prefix, a.config())
 	a.register()
 	mux.HandleFunc(Prefix+"/", func(w http.ResponseWriter, r *http.Request) {
+		// The path may be an operation's, with another method: say which.
+		var allow []string
+		for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+			other := r.Clone(r.Context())
+			other.Method = m
+			if _, pattern := mux.Handler(other); m != r.Method && pattern != "" && pattern != Prefix+"/" {
+				allow = append(allow, m)
+			}
+		}
+		if len(allow) > 0 {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			writeProblem(w, http.StatusMethodNotAllowed, r.Method+" is not an operation on this resource; it allows "+strings.Join(allow, " and ")+".", nil)
+			return
+		}
 		writeProblem(w, http.StatusNotFound, "There is no such resource in the API. The list is at "+Prefix+"/openapi.json.", nil)
 	})
 	a.handler = a.recoverer(a.authenticate(mux))

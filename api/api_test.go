@@ -287,10 +287,32 @@ func TestPledgeThroughTheAPI(t *testing.T) {
 		}
 		// Without the key, it is a second pledge to the same action: refused.
 		h.call(http.MethodPost, "/api/v1/commitments", h.write, body).problem(t, http.StatusConflict)
+		// The key again for another pledge is a client's bug: refused,
+		// naming the header, and nothing stored.
+		other := pledgeBody(h.f.Actions[1].ID, h.f.AreaID, "dee@example.org")
+		r = h.call(http.MethodPost, "/api/v1/commitments", h.write, other, "Idempotency-Key", "crm-4711")
+		if locs := r.problem(t, http.StatusConflict); !slices.Contains(locs, "header.Idempotency-Key") {
+			t.Errorf("reused key: errors name %v, want header.Idempotency-Key", locs)
+		}
+		// A public form cannot send an API client's key to spoil or replay
+		// its pledge: the key is ignored there.
+		spoof := h.f.Pledge("spoof@example.org")
+		spoof.SubmissionKey = fmt.Sprintf("api:%d:crm-4711", writeTokenID(t, h))
+		res, err := st.Pledge(ctx, spoof)
+		must(t, err)
+		if res.Replayed {
+			t.Error("a form replayed an API pledge by sending its key")
+		}
 		page, err := st.CommitmentsPage(ctx, store.CommitmentFilter{CampaignID: h.f.Campaign.ID})
 		must(t, err)
-		if len(page) != 1 {
-			t.Errorf("%d commitments stored, want 1", len(page))
+		viaAPI := 0
+		for _, c := range page {
+			if c.Channel == gs.ChannelAPI {
+				viaAPI++
+			}
+		}
+		if viaAPI != 1 {
+			t.Errorf("%d commitments stored through the API, want 1", viaAPI)
 		}
 	})
 }
@@ -345,6 +367,11 @@ func TestBadInputIsNamed(t *testing.T) {
 	h.call(http.MethodGet, "/api/v1/commitments/abc", h.read, nil).problem(t, http.StatusBadRequest)
 	h.call(http.MethodGet, "/api/v1/commitments/999999", h.read, nil).problem(t, http.StatusNotFound)
 	h.call(http.MethodGet, "/api/v1/no-such-thing", h.read, nil).problem(t, http.StatusNotFound)
+	r405 := h.call(http.MethodDelete, "/api/v1/commitments/1", h.write, nil)
+	r405.problem(t, http.StatusMethodNotAllowed)
+	if allow := r405.header.Get("Allow"); allow != "GET" {
+		t.Errorf("DELETE a commitment: Allow %q, want GET", allow)
+	}
 	r := h.call(http.MethodPost, "/api/v1/actions", h.write, map[string]any{"group_id": h.f.Group.ID, "title": "Audit", "due_on": "31/03/2027"})
 	if locs := r.problem(t, http.StatusBadRequest); !slices.Contains(locs, "body.due_on") {
 		t.Errorf("bad date: errors name %v", locs)
@@ -376,8 +403,8 @@ func TestWritesMakeGroupsActionsAndMilestones(t *testing.T) {
 	}
 	// A group with the same address as another is refused, naming it.
 	r = h.call(http.MethodPost, "/api/v1/groups", h.write, map[string]any{"name": "Care home leaders", "goal": "Again."})
-	if r.status != http.StatusBadRequest && r.status != http.StatusConflict {
-		t.Errorf("duplicate group: %d %s", r.status, r.raw)
+	if locs := r.problem(t, http.StatusBadRequest); !slices.Contains(locs, "body.slug") {
+		t.Errorf("duplicate group: errors name %v, want body.slug", locs)
 	}
 }
 
@@ -435,6 +462,24 @@ func TestSyncByUpdatedSince(t *testing.T) {
 		if got := walk(start); len(got) != 5 {
 			t.Fatalf("first sync read %v, want the 5 commitments once each", got)
 		}
+		// A commitment that changes while a client pages moves to the end
+		// of the walk and is read again, with its change.
+		first := h.get("/api/v1/commitments?limit=2&updated_since=" + start.UTC().Format(time.RFC3339Nano))
+		time.Sleep(5 * time.Millisecond)
+		storetest.Confirm(t, st, ids[0])
+		var rest []float64
+		confirmedSeen := false
+		for next, _ := first["next"].(string); next != ""; {
+			body := h.get(next)
+			for _, c := range items(body) {
+				rest = append(rest, c["id"].(float64))
+				confirmedSeen = confirmedSeen || c["id"] == float64(ids[0]) && c["confirmed"] == true
+			}
+			next, _ = body["next"].(string)
+		}
+		if !confirmedSeen || len(rest) != 4 {
+			t.Errorf("after a change mid-walk the rest of the walk read %v; want the 3 unread and the changed one, confirmed", rest)
+		}
 		syncBegan := time.Now()
 		time.Sleep(5 * time.Millisecond) // times are kept to the millisecond
 		storetest.Confirm(t, st, ids[1])
@@ -443,4 +488,12 @@ func TestSyncByUpdatedSince(t *testing.T) {
 		}
 		h.call(http.MethodGet, "/api/v1/commitments?updated_since="+url.QueryEscape(start.Format(time.RFC3339))+"&after="+"MTIz", h.read, nil).problem(t, http.StatusBadRequest)
 	})
+}
+
+// writeTokenID is the id of the harness's read-write token.
+func writeTokenID(t *testing.T, h *harness) int64 {
+	t.Helper()
+	tok, _, err := h.st.APITokenBySecret(context.Background(), h.write)
+	must(t, err)
+	return tok.ID
 }

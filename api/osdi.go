@@ -2,6 +2,8 @@ package api
 
 import (
 	"context"
+	"fmt"
+	"maps"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -267,6 +269,10 @@ func (a *API) osdiPeople(ctx context.Context, in *osdiPeopleQuery) (*HAL[OSDICol
 		m := emailFilter.FindStringSubmatch(in.Filter)
 		if m == nil {
 			return nil, badParam("filter", "Only email_address eq '…' is supported", in.Filter)
+		}
+		if strings.TrimSpace(m[1]) == "" {
+			// No one has an empty address; the store reads "" as any.
+			return osdiCollection(ctx, "osdi:people", in.OSDIPageQuery, []OSDIPerson{}, nil, nil), nil
 		}
 		f.Email = m[1]
 	}
@@ -558,13 +564,15 @@ func (a *API) osdiRecordSignature(ctx context.Context, in *recordSignatureReques
 		return nil, huma.Error400BadRequest("Tags cannot be added",
 			&huma.ErrorDetail{Message: "Tags are the campaign's stakeholder groups and follow from pledges: leave add_tags out", Location: "body.add_tags", Value: b.AddTags})
 	}
-	email := b.Person.EmailAddresses[0]
-	for _, e := range b.Person.EmailAddresses {
+	email, at := b.Person.EmailAddresses[0], 0
+	for i, e := range b.Person.EmailAddresses {
 		if e.Primary {
-			email = e
+			email, at = e, i
 			break
 		}
 	}
+	fields := maps.Clone(signatureFields)
+	fields["email"] = fmt.Sprintf("body.person.email_addresses[%d].address", at)
 	p := gs.PledgeInput{ActionID: in.ID, Name: strings.TrimSpace(b.Person.GivenName + " " + b.Person.FamilyName), Email: email.Address,
 		Profession: b.Person.CustomFields.Profession, OrganisationName: b.Person.Employer, WhyItMatters: b.Comments,
 		ShowOnWall: b.Person.CustomFields.ShowOnWall, ContactOK: email.Status == "subscribed"}
@@ -595,7 +603,7 @@ func (a *API) osdiRecordSignature(ctx context.Context, in *recordSignatureReques
 				Location: "body.person.custom_fields.organisation_ods_code", Value: code})
 		}
 	}
-	res, err := a.pledge(ctx, p, in.IdempotencyKey, signatureFields)
+	res, err := a.pledge(ctx, p, in.IdempotencyKey, fields)
 	if err != nil {
 		return nil, err
 	}

@@ -159,9 +159,22 @@ func TestOSDIBadInput(t *testing.T) {
 	}
 	h.call(http.MethodGet, "/api/v1/osdi/people?page=2", h.read, nil).problem(t, http.StatusBadRequest)
 	h.call(http.MethodGet, "/api/v1/osdi/people?filter=family_name%20eq%20'x'", h.read, nil).problem(t, http.StatusBadRequest)
-	h.call(http.MethodPost, "/api/v1/osdi/petitions/999999/signatures", h.write, good()).problem(t, http.StatusBadRequest)
-	if page, _ := h.st.PeoplePage(ctx, store.PeopleFilter{CampaignID: h.f.Campaign.ID}); len(page) != 0 {
-		t.Errorf("bad signatures stored %d people", len(page))
+	h.call(http.MethodPost, "/api/v1/osdi/petitions/999999/signatures", h.write, good()).problem(t, http.StatusNotFound)
+	// An error in the primary address is placed at that address.
+	body := good()
+	person(body)["email_addresses"] = []map[string]any{{"address": "old@example.org"}, {"address": "gus at example", "primary": true}}
+	if locs := h.call(http.MethodPost, path, h.write, body).problem(t, http.StatusBadRequest); !slices.Contains(locs, "body.person.email_addresses[1].address") {
+		t.Errorf("bad primary address: errors name %v", locs)
+	}
+	// No one has an empty address: the filter finds no one, not everyone.
+	_, err = h.st.Pledge(ctx, h.f.Pledge("ida@example.org"))
+	must(t, err)
+	empty := h.get("/api/v1/osdi/people?filter=email_address%20eq%20''")
+	if people := empty["_embedded"].(map[string]any)["osdi:people"].([]any); len(people) != 0 {
+		t.Errorf("email_address eq '' found %d people", len(people))
+	}
+	if page, _ := h.st.PeoplePage(ctx, store.PeopleFilter{CampaignID: h.f.Campaign.ID}); len(page) != 1 {
+		t.Errorf("bad signatures stored %d people (want only the one pledged directly)", len(page)-1)
 	}
 }
 

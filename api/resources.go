@@ -692,7 +692,9 @@ func (a *API) pledge(ctx context.Context, in gs.PledgeInput, key string, fields 
 		}
 	}
 	res, err := a.store.Pledge(ctx, in)
-	if gs.ErrorCode(err) == gs.ENOTFOUND {
+	if gs.ErrorCode(err) == gs.ENOTFOUND && strings.HasPrefix(fields["action_id"], "path.") {
+		return res, notFound("petition")
+	} else if gs.ErrorCode(err) == gs.ENOTFOUND {
 		return res, huma.Error400BadRequest("The action is not one of this campaign's",
 			&huma.ErrorDetail{Message: "There is no such action in this token's campaign", Location: fields["action_id"], Value: in.ActionID})
 	} else if err != nil {

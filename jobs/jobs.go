@@ -64,6 +64,12 @@ type Options struct {
 	// of competing with them for the database and the CPU.
 	Background bool
 
+	// Outbound, when set, runs the kind's jobs in a queue of their own with
+	// OutboundWorkers workers: jobs that wait on other people's servers
+	// (webhook deliveries), so that a slow or dead one cannot hold up the
+	// installation's own work — sign-in links, confirmations.
+	Outbound bool
+
 	// Every, when set, makes the kind periodic: a job with the zero value of
 	// the kind's arguments is inserted when the queue starts and every Every
 	// after. Only the elected leader among the nodes sharing a database
@@ -123,12 +129,19 @@ type Queue struct {
 	client *river.Client[*sql.Tx]
 	// maxAttempts holds the MaxAttempts of each kind that sets one.
 	maxAttempts map[string]int
-	// background holds the kinds that run in BackgroundQueue.
-	background map[string]bool
+	// queueOf holds the queue of each kind not in River's default one.
+	queueOf map[string]string
 }
 
 // BackgroundQueue is the River queue of kinds declared Background.
 const BackgroundQueue = "background"
+
+// OutboundQueue is the River queue of kinds declared Outbound, and
+// OutboundWorkers how many of its jobs a node runs at once.
+const (
+	OutboundQueue   = "outbound"
+	OutboundWorkers = 4
+)
 
 // New returns a queue on db, which must already hold River's tables (see
 // Migrate). dialect is "sqlite" or "postgres", as store.Store.Dialect reports.
@@ -148,7 +161,7 @@ func New(db *sql.DB, dialect string, cfg Config) (*Queue, error) {
 	if err != nil {
 		return nil, err
 	}
-	q := &Queue{maxAttempts: map[string]int{}, background: map[string]bool{}}
+	q := &Queue{maxAttempts: map[string]int{}, queueOf: map[string]string{}}
 	workers := river.NewWorkers()
 	var periodic []*river.PeriodicJob
 	seen := map[string]bool{}
@@ -174,7 +187,14 @@ func New(db *sql.DB, dialect string, cfg Config) (*Queue, error) {
 		if n > 0 {
 			q.maxAttempts[k.name] = n
 		}
-		q.background[k.name] = k.opts.Background
+		switch {
+		case k.opts.Background && k.opts.Outbound:
+			return nil, fmt.Errorf("job kind %q: Background and Outbound are two different queues: choose one", k.name)
+		case k.opts.Background:
+			q.queueOf[k.name] = BackgroundQueue
+		case k.opts.Outbound:
+			q.queueOf[k.name] = OutboundQueue
+		}
 	}
 	if len(cfg.Kinds) == 0 {
 		return nil, errors.New("no job kinds declared")
@@ -186,6 +206,7 @@ func New(db *sql.DB, dialect string, cfg Config) (*Queue, error) {
 		Queues: map[string]river.QueueConfig{
 			river.QueueDefault: {MaxWorkers: cmp.Or(cfg.MaxWorkers, DefaultMaxWorkers)},
 			BackgroundQueue:    {MaxWorkers: 1},
+			OutboundQueue:      {MaxWorkers: OutboundWorkers},
 		},
 		PollOnly:          true,
 		FetchPollInterval: poll,
@@ -281,8 +302,8 @@ func (q *Queue) opts(args river.JobArgs, o *river.InsertOpts) *river.InsertOpts 
 	if n, ok := q.maxAttempts[args.Kind()]; ok && c.MaxAttempts == 0 {
 		c.MaxAttempts = n
 	}
-	if q.background[args.Kind()] && c.Queue == "" {
-		c.Queue = BackgroundQueue
+	if queue := q.queueOf[args.Kind()]; queue != "" && c.Queue == "" {
+		c.Queue = queue
 	}
 	return &c
 }

@@ -130,15 +130,23 @@ func (s *Store) JoinAlliance(ctx context.Context, m gs.AllianceMember) error {
 		if m.JoinedOn.IsZero() {
 			m.JoinedOn = gs.DateOf(tx.now)
 		}
-		// A member already is only updated: it has not joined again.
-		joins := !exists(ctx, tx, `SELECT 1 FROM alliance_members WHERE campaign_id = ? AND organisation_id = ?`, m.CampaignID, m.Organisation.ID)
-		_, err := tx.exec(ctx, `INSERT INTO alliance_members (campaign_id, organisation_id, joined_on, action_plan) VALUES (?, ?, ?, ?)
-			ON CONFLICT (campaign_id, organisation_id) DO UPDATE SET action_plan = excluded.action_plan`,
+		// Insert, and only if the organisation is already a member update
+		// its plan: it has not joined again. Deciding by the insert itself
+		// (not by a look first) means two joins at once, on PostgreSQL,
+		// send one organisation.joined between them.
+		r, err := tx.exec(ctx, `INSERT INTO alliance_members (campaign_id, organisation_id, joined_on, action_plan) VALUES (?, ?, ?, ?)
+			ON CONFLICT (campaign_id, organisation_id) DO NOTHING`,
 			m.CampaignID, m.Organisation.ID, dateText(m.JoinedOn), m.ActionPlan)
 		if isForeignKeyViolation(err) {
 			return gs.FieldErrors{"organisation_id": "Select an organisation from the list"}.Err()
+		} else if err != nil {
+			return err
 		}
-		if err != nil || !joins {
+		if n, err := r.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			_, err := tx.exec(ctx, `UPDATE alliance_members SET action_plan = ? WHERE campaign_id = ? AND organisation_id = ?`,
+				m.ActionPlan, m.CampaignID, m.Organisation.ID)
 			return err
 		}
 		// Webhook event, in the same transaction (webhook_events.go).

@@ -152,6 +152,13 @@ func replayedPledge(ctx context.Context, tx *pledgeTx, in gs.PledgeInput) (res g
 		return res, false, fmt.Errorf("find submission: %w", err)
 	}
 	if email != in.Email || actionID != in.ActionID {
+		if in.Channel == gs.ChannelAPI {
+			// An API client reusing a key for another pledge has a bug to
+			// hear about; a public form (whose key is the page's, and may be
+			// reused from the back button) just makes a new pledge.
+			return gs.PledgeResult{}, true, &gs.Error{Code: gs.ECONFLICT, Message: "This Idempotency-Key was used for another pledge",
+				Fields: gs.FieldErrors{"submission": "Use a new key for each pledge; send the same key only to retry the same pledge"}}
+		}
 		return gs.PledgeResult{}, true, nil
 	}
 	rc, err := receipt(ctx, tx.tx, `c.id = ?`, res.Commitment.ID)

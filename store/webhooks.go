@@ -273,7 +273,8 @@ type WebhookClaim struct {
 	Attempt    int   `json:"attempt"` // 1 for the first
 }
 
-// ClaimWebhookDeliveries takes up to limit deliveries that are due, marks
+// ClaimWebhookDeliveries takes deliveries that are due — as many as keep at
+// most limit claimed and not yet sent — marks
 // them sending until lease has passed, and calls enqueue with them inside
 // the same transaction: each is handed to exactly one job, and a failed
 // enqueue claims nothing. A claim whose job is lost (its node died, and
@@ -291,13 +292,26 @@ func (s *Store) ClaimWebhookDeliveries(ctx context.Context, limit int, lease tim
 	}
 	var claims []WebhookClaim
 	err = s.writeTx(ctx, func(tx *tx) error {
+		// At most limit deliveries are in flight: claims whose jobs have not
+		// yet run count against it, so a backlog behind a slow endpoint
+		// waits here, unclaimed, rather than as jobs whose leases could run
+		// out (and be claimed again) before their turn.
+		var inFlight int
+		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'sending' AND next_attempt_at > ?`,
+			ms(tx.now)).Scan(&inFlight); err != nil {
+			return err
+		}
+		room := limit - inFlight
+		if room <= 0 {
+			return nil
+		}
 		// The outer condition is checked again on each row as it is
 		// updated, so on PostgreSQL two dispatchers at once cannot both
 		// claim one delivery.
 		rows, err := tx.query(ctx, `UPDATE webhook_deliveries SET status = 'sending', next_attempt_at = ?
 			WHERE id IN (SELECT d.id FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
 				WHERE d.next_attempt_at <= ? AND w.disabled_at IS NULL ORDER BY d.next_attempt_at, d.id LIMIT ?)
-			AND next_attempt_at <= ? RETURNING id, attempts`, ms(tx.now.Add(lease)), ms(tx.now), limit, ms(tx.now))
+			AND next_attempt_at <= ? RETURNING id, attempts`, ms(tx.now.Add(lease)), ms(tx.now), room, ms(tx.now))
 		if err != nil {
 			return err
 		}

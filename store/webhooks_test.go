@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -530,4 +531,30 @@ func TestCopyWebhooksIntoPostgres(t *testing.T) {
 	if after := deliveries(t, dst.st, f.Campaign.ID, w.ID); len(after) != 3 || after[2].ID <= got[1].ID {
 		t.Errorf("a new delivery after the copy: %+v", after)
 	}
+}
+
+// TestWebhookClaimsKeepABoundedBacklog checks a dispatcher never has more
+// than its limit of deliveries claimed and unsent: a backlog behind a slow
+// endpoint waits unclaimed instead of piling up jobs whose leases run out.
+func TestWebhookClaimsKeepABoundedBacklog(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		f := storetest.Seed(t, st)
+		newWebhook(t, st, f.Campaign.ID, gs.EventCommitmentCreated)
+		for i := range 5 {
+			_, err := st.Pledge(ctx, f.Pledge(fmt.Sprintf("p%d@example.org", i)))
+			must(t, err)
+		}
+		claim := func() int {
+			n, err := st.ClaimWebhookDeliveries(ctx, 3, time.Hour, func(*sql.Tx, []store.WebhookClaim) error { return nil })
+			must(t, err)
+			return n
+		}
+		if n := claim(); n != 3 {
+			t.Fatalf("first claim took %d, want the limit, 3", n)
+		}
+		if n := claim(); n != 0 {
+			t.Errorf("second claim took %d with 3 still in flight, want 0", n)
+		}
+	})
 }

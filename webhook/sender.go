@@ -144,7 +144,10 @@ func (s *Sender) Kinds() []jobs.Kind {
 		// The attempt's own failures are recorded, not returned: the job
 		// fails, and is tried again by the queue, only when the database
 		// does.
-		jobs.Define[DeliverWebhook](&deliverWorker{s: s}, jobs.Options{MaxAttempts: 5}),
+		// Deliveries wait on other people's servers, up to the timeout
+		// each: they run in the outbound queue, so a dead endpoint cannot
+		// hold up sign-in links and confirmations.
+		jobs.Define[DeliverWebhook](&deliverWorker{s: s}, jobs.Options{MaxAttempts: 5, Outbound: true}),
 		jobs.Define[PruneWebhookDeliveries](&pruneWorker{s: s}, jobs.Options{Every: time.Hour}),
 	}
 }
