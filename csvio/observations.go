@@ -1,24 +1,11 @@
-// Package csvio reads and checks observation CSV files, the format of
-// groundswell import observations:
-//
-//	indicator,area_code,area_name,period,numerator,denominator,value
-//
-// The columns indicator, area_code, area_name, period and value are required;
-// numerator and denominator are optional; columns may come in any order and
-// other columns are ignored. Reading streams: one record at a time, with the
-// (indicator, area, period) keys seen so far kept to catch duplicates.
-// The package is pure: it touches no database; which indicator slugs exist
-// is asked of a function the caller supplies.
 package csvio
 
 import (
 	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"math"
 	"strconv"
-	"strings"
 
 	gs "github.com/groundswell-health/groundswell"
 )
@@ -26,7 +13,7 @@ import (
 // Required and optional column names.
 var (
 	RequiredColumns = []string{"indicator", "area_code", "area_name", "period", "value"}
-	OptionalColumns = []string{"numerator", "denominator"}
+	OptionalColumns = []string{"numerator", "denominator", "synthetic"}
 )
 
 // Row is one good observation and the line it started on.
@@ -39,6 +26,9 @@ type Row struct {
 	Numerator   *float64
 	Denominator *float64
 	Value       float64
+	// Synthetic marks made-up values, such as the demo's regional
+	// series; the optional column synthetic, false when absent.
+	Synthetic bool
 }
 
 // RowError is a bad row: its line, the fields as read, and why it is bad.
@@ -57,133 +47,48 @@ type HeaderError struct{ Reason string }
 
 func (e *HeaderError) Error() string { return "header (line 1): " + e.Reason }
 
-// Reader reads observations from a CSV stream.
-type Reader struct {
-	r      *csv.Reader
-	header []string
-	col    map[string]int // column name → index; -1 absent
-	known  func(slug string) bool
-	seen   map[key]int // key → line first seen
-}
-
-type key struct {
-	indicator, area string
-	period          gs.Date
-}
+// ObservationColumns is the header ObservationWriter writes.
+var ObservationColumns = []string{"indicator", "area_code", "area_name", "period", "numerator", "denominator", "value", "synthetic"}
 
 // NewReader reads the header of r. known reports whether an indicator slug
 // exists; nil accepts every slug. It returns a *HeaderError for a bad header.
-func NewReader(r io.Reader, known func(slug string) bool) (*Reader, error) {
-	cr := csv.NewReader(r)
-	cr.ReuseRecord = true
-	cr.TrimLeadingSpace = true
-	header, err := cr.Read()
-	if errors.Is(err, io.EOF) {
-		return nil, &HeaderError{"the file is empty: it needs a header line naming the columns " + strings.Join(RequiredColumns, ", ")}
-	}
-	if err != nil {
-		return nil, &HeaderError{err.Error()}
-	}
-	rd := &Reader{r: cr, header: make([]string, len(header)), col: map[string]int{}, known: known, seen: map[key]int{}}
-	for i, h := range header {
-		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
-		rd.header[i] = h
-		if _, dup := rd.col[h]; dup && h != "" {
-			return nil, &HeaderError{fmt.Sprintf("column %q appears twice", h)}
-		}
-		rd.col[h] = i
-	}
-	var missing []string
-	for _, c := range RequiredColumns {
-		if _, ok := rd.col[c]; !ok {
-			missing = append(missing, c)
-		}
-	}
-	if len(missing) > 0 {
-		return nil, &HeaderError{fmt.Sprintf("missing column(s) %s; the header must name %s, and may name %s",
-			strings.Join(missing, ", "), strings.Join(RequiredColumns, ", "), strings.Join(OptionalColumns, ", "))}
-	}
-	cr.FieldsPerRecord = len(header)
-	return rd, nil
+// A row repeating the indicator, area code and period of an earlier good
+// row is bad.
+func NewReader(r io.Reader, known func(slug string) bool) (*Reader[Row], error) {
+	return newReader(r, RequiredColumns, OptionalColumns,
+		func(rec *Record) Row { return checkObservation(rec, known) },
+		func(row Row) (string, string) {
+			return row.Indicator + "\x00" + row.AreaCode + "\x00" + row.Period.String(), "indicator, area code and period"
+		})
 }
 
-// Header returns the column names as read (lower-cased, trimmed).
-func (r *Reader) Header() []string { return r.header }
-
-// InputOffset is how many bytes of the input have been read, for progress.
-func (r *Reader) InputOffset() int64 { return r.r.InputOffset() }
-
-// Next returns the next good row. For a bad row it returns a *RowError, and
-// the following call goes on with the next row; at the end it returns io.EOF.
-// Any other error (reading the input failed) ends the reading.
-func (r *Reader) Next() (Row, error) {
-	rec, err := r.r.Read()
-	if errors.Is(err, io.EOF) {
-		return Row{}, io.EOF
-	}
-	line, _ := r.r.FieldPos(0)
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		if pe.StartLine > 0 {
-			line = pe.StartLine
-		}
-		reason := pe.Err.Error()
-		if errors.Is(pe.Err, csv.ErrFieldCount) {
-			reason = fmt.Sprintf("%d fields where the header has %d", len(rec), len(r.header))
-		}
-		return Row{}, &RowError{Line: line, Record: clone(rec), Reason: reason}
-	}
-	if err != nil {
-		return Row{}, err
-	}
-	row, reason := r.check(rec, line)
-	if reason != "" {
-		return Row{}, &RowError{Line: line, Record: clone(rec), Reason: reason}
-	}
-	return row, nil
-}
-
-func clone(rec []string) []string { return append([]string(nil), rec...) }
-
-func (r *Reader) field(rec []string, name string) (string, bool) {
-	i, ok := r.col[name]
-	if !ok {
-		return "", false
-	}
-	return strings.TrimSpace(rec[i]), true
-}
-
-// check validates one record; a non-empty reason says why it is bad. Every
-// problem with the row is named, separated by "; ".
-func (r *Reader) check(rec []string, line int) (Row, string) {
-	var problems []string
-	bad := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
-	row := Row{Line: line}
-
-	row.Indicator, _ = r.field(rec, "indicator")
+// checkObservation reads one record, noting every problem with it.
+func checkObservation(rec *Record, known func(string) bool) Row {
+	row := Row{Line: rec.Line}
+	row.Indicator = rec.Text("indicator")
 	switch {
 	case row.Indicator == "":
-		bad("empty indicator")
-	case r.known != nil && !r.known(row.Indicator):
-		bad("unknown indicator %q", row.Indicator)
+		rec.Problem("empty indicator")
+	case known != nil && !known(row.Indicator):
+		rec.Problem("unknown indicator %q", row.Indicator)
 	}
-	row.AreaCode, _ = r.field(rec, "area_code")
+	row.AreaCode = rec.Text("area_code")
 	if row.AreaCode == "" {
-		bad("empty area code")
+		rec.Problem("empty area code")
 	}
-	row.AreaName, _ = r.field(rec, "area_name")
+	row.AreaName = rec.Text("area_name")
 	if row.AreaName == "" {
-		bad("empty area name")
+		rec.Problem("empty area name")
 	}
-	period, _ := r.field(rec, "period")
+	period := rec.Text("period")
 	if d, err := gs.ParseDate(period); err != nil {
-		bad("bad period %q: must be a date, YYYY-MM-DD", period)
+		rec.Problem("bad period %q: must be a date, YYYY-MM-DD", period)
 	} else {
 		row.Period = d
 	}
-	value, _ := r.field(rec, "value")
+	value := rec.Text("value")
 	if v, ok := number(value); !ok {
-		bad("value %q is not a number", value)
+		rec.Problem("value %q is not a number", value)
 	} else {
 		row.Value = v
 	}
@@ -191,33 +96,39 @@ func (r *Reader) check(rec []string, line int) (Row, string) {
 		name string
 		dst  **float64
 	}{{"numerator", &row.Numerator}, {"denominator", &row.Denominator}} {
-		s, present := r.field(rec, c.name)
-		if !present || s == "" {
+		s := rec.Text(c.name)
+		if s == "" {
 			continue
 		}
 		v, ok := number(s)
 		if !ok {
-			bad("%s %q is not a number", c.name, s)
+			rec.Problem("%s %q is not a number", c.name, s)
 			continue
 		}
 		*c.dst = &v
 	}
 	if row.Denominator != nil && *row.Denominator < 0 {
-		bad("negative denominator %s", strconv.FormatFloat(*row.Denominator, 'f', -1, 64))
+		rec.Problem("negative denominator %s", strconv.FormatFloat(*row.Denominator, 'f', -1, 64))
 	}
 	if row.Numerator != nil && row.Denominator != nil && *row.Numerator > *row.Denominator {
-		bad("numerator %s is greater than denominator %s",
+		rec.Problem("numerator %s is greater than denominator %s",
 			strconv.FormatFloat(*row.Numerator, 'f', -1, 64), strconv.FormatFloat(*row.Denominator, 'f', -1, 64))
 	}
-	if len(problems) == 0 {
-		k := key{row.Indicator, row.AreaCode, row.Period}
-		if first, dup := r.seen[k]; dup {
-			bad("duplicate of line %d: same indicator, area code and period", first)
-		} else {
-			r.seen[k] = line
-		}
-	}
-	return row, strings.Join(problems, "; ")
+	row.Synthetic = rec.Bool("synthetic")
+	return row
+}
+
+// NewObservationWriter writes the header of an observations file; its
+// records are read back by NewReader.
+func NewObservationWriter(w io.Writer, opt Options) (*RecordWriter[Row], error) {
+	return newRecordWriter(w, ObservationColumns, opt, EncodeObservation)
+}
+
+// EncodeObservation is the record of an observation, in the order of
+// ObservationColumns.
+func EncodeObservation(o Row) []string {
+	return []string{o.Indicator, o.AreaCode, o.AreaName, o.Period.String(), FormatOptFloat(o.Numerator),
+		FormatOptFloat(o.Denominator), FormatFloat(o.Value), FormatBool(o.Synthetic)}
 }
 
 // number parses a finite decimal number; NaN and infinities are not numbers

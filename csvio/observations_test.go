@@ -180,3 +180,11 @@ func BenchmarkRead(b *testing.B) {
 	}
 	b.ReportMetric(float64(100_000*b.N)/b.Elapsed().Seconds(), "rows/s")
 }
+
+// A quote left open on a row's first field is a bad row, not a crash.
+func TestOpenQuoteIsABadRow(t *testing.T) {
+	good, bad := readAll(t, "indicator,area_code,area_name,period,value\nind,E1,Eng,2024-01-01,1\n\"ind,E1")
+	if len(good) != 1 || len(bad) != 1 || !strings.HasPrefix(bad[0], "line 3: ") {
+		t.Errorf("good %d, bad %q; want one of each, the bad on line 3", len(good), bad)
+	}
+}

@@ -20,6 +20,9 @@ type ObservationRecord struct {
 	Numerator   *float64
 	Denominator *float64
 	Value       float64
+	// Synthetic marks a made-up value (the demo's regional series), as an
+	// export of it says; false for real data.
+	Synthetic bool
 }
 
 // ImportReport says what an import did.
@@ -32,15 +35,15 @@ type ImportReport struct {
 	AreasCreated []string
 }
 
-// importBatch is how many rows go in one INSERT: 6 parameters a row keeps a
+// importBatch is how many rows go in one INSERT: 7 parameters a row keeps a
 // batch well under both SQLite's (32,766) and PostgreSQL's (65,535) limits.
 const importBatch = 500
 
 // ImportObservations upserts observations in one transaction: all of them or,
 // if anything fails, none. An observation already stored for the same
 // indicator, area and period is replaced (value, numerator, denominator, and
-// it is no longer marked synthetic), so importing a file twice updates rather
-// than duplicates.
+// whether it is synthetic: a file without that column holds real data), so
+// importing a file twice updates rather than duplicates.
 //
 // Indicators must exist: an unknown slug is an EINVALID error and nothing is
 // stored. Areas are matched by code; an unknown code creates the area with the
@@ -72,7 +75,7 @@ type importer struct {
 	progress   func(int64)
 	indicators map[string]int64
 	areas      map[string]int64
-	batch      []any // 6 arguments a row
+	batch      []any // 7 arguments a row
 	full       *sql.Stmt
 }
 
@@ -165,8 +168,8 @@ func (im *importer) add(r ObservationRecord) error {
 		im.areas[r.AreaCode] = area
 		im.rep.AreasCreated = append(im.rep.AreasCreated, r.AreaCode)
 	}
-	im.batch = append(im.batch, ind, area, dateText(r.Period), nullFloat(r.Numerator), nullFloat(r.Denominator), r.Value)
-	if len(im.batch) == importBatch*6 {
+	im.batch = append(im.batch, ind, area, dateText(r.Period), nullFloat(r.Numerator), nullFloat(r.Denominator), r.Value, r.Synthetic)
+	if len(im.batch) == importBatch*7 {
 		return im.flush()
 	}
 	return nil
@@ -187,7 +190,7 @@ func (im *importer) upsertSQL(n int) string {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		b.WriteString(`(?, ?, ?, ?, ?, ?, FALSE)`)
+		b.WriteString(`(?, ?, ?, ?, ?, ?, ?)`)
 	}
 	b.WriteString(` ON CONFLICT (indicator_id, area_id, period) DO UPDATE SET
 		numerator = excluded.numerator, denominator = excluded.denominator,
@@ -200,7 +203,7 @@ func (im *importer) upsertSQL(n int) string {
 
 // flush writes the batch.
 func (im *importer) flush() error {
-	n := len(im.batch) / 6
+	n := len(im.batch) / 7
 	if n == 0 {
 		return nil
 	}

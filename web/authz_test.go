@@ -95,6 +95,7 @@ var routeRules = map[string]string{
 	"GET /admin/observations/import":                         "organiser",
 	"POST /admin/observations/import":                        "organiser",
 	"GET /admin/outbox":                                      "organiser",
+	"GET /admin/campaigns/{id}/export/{file}":                "organiser",
 	"GET /admin/campaigns/{id}/tokens":                       "organiser",
 	"POST /admin/campaigns/{id}/tokens/new":                  "organiser",
 	"POST /admin/campaigns/{id}/tokens/{token}/revoke":       "organiser",

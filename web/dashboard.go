@@ -10,6 +10,7 @@ import (
 	"time"
 
 	gs "github.com/groundswell-health/groundswell"
+	"github.com/groundswell-health/groundswell/csvio"
 	"github.com/groundswell-health/groundswell/mobilise"
 	"github.com/groundswell-health/groundswell/store"
 )
@@ -429,23 +430,10 @@ func (s *Server) dashboardCSV(w http.ResponseWriter, r *http.Request) {
 	cw := csv.NewWriter(w)
 	for _, row := range rows {
 		for i, v := range row {
-			row[i] = csvSafe(v)
+			row[i] = csvio.Defuse(v)
 		}
 	}
 	cw.WriteAll(rows) //nolint:errcheck // the client has gone; nothing to tell
-}
-
-// csvSafe stops a spreadsheet from running a cell as a formula: a value a
-// user typed (a group's name) that starts with =, +, - or @ gets a leading
-// apostrophe, as OWASP advises. A cell that is a number is left alone.
-func csvSafe(v string) string {
-	if _, err := strconv.ParseFloat(v, 64); err == nil {
-		return v // a number, such as an overspent envelope's −500, stays one
-	}
-	if v != "" && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@' || v[0] == '\t' || v[0] == '\r') {
-		return "'" + v
-	}
-	return v
 }
 
 // dashboardFuncs are the template functions of the dashboard's figures.

@@ -330,14 +330,3 @@ func TestDashboardAllowed(t *testing.T) {
 		t.Errorf("a public dashboard refused someone signed out: %v", err)
 	}
 }
-
-func TestCSVSafe(t *testing.T) {
-	for in, want := range map[string]string{
-		"-500": "-500", "12.5": "12.5", "=1+1": "'=1+1", "+44 20": "'+44 20", "-cmd|' /C calc'!A0": "'-cmd|' /C calc'!A0",
-		"@SUM(A1)": "'@SUM(A1)", "Carers": "Carers", "": "",
-	} {
-		if got := csvSafe(in); got != want {
-			t.Errorf("csvSafe(%q) = %q, want %q", in, got, want)
-		}
-	}
-}

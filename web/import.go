@@ -70,7 +70,7 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 			if !yield(store.ObservationRecord{Indicator: row.Indicator, AreaCode: row.AreaCode, AreaName: row.AreaName, Period: row.Period,
-				Numerator: row.Numerator, Denominator: row.Denominator, Value: row.Value}, nil) {
+				Numerator: row.Numerator, Denominator: row.Denominator, Value: row.Value, Synthetic: row.Synthetic}, nil) {
 				return
 			}
 		}

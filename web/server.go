@@ -198,6 +198,7 @@ func (s *Server) routes() *http.ServeMux {
 	h("GET /admin/outbox", organiserOnly, s.outbox)
 	h("GET /admin/observations/import", organiserOnly, s.importForm)
 	h("POST /admin/observations/import", organiserOnly, s.importUpload)
+	h("GET /admin/campaigns/{id}/export/{file}", organiserOnly, s.exportDownload)
 	h("GET /admin/campaigns/{id}/tokens", organiserOnly, s.apiTokenList)
 	h("POST /admin/campaigns/{id}/tokens/new", organiserOnly, s.apiTokenCreate)
 	h("POST /admin/campaigns/{id}/tokens/{token}/revoke", organiserOnly, s.apiTokenRevoke)

@@ -44,8 +44,16 @@ var errBadRows = errors.New("bad rows")
 // Unknown area codes create areas (kind "area", no parent) named as in the
 // file; unknown indicators are bad rows.
 func importCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "people", "organisations", "commitments":
+			return importExchangeCmd(ctx, args[0], args[1:], getenv, stdout, stderr)
+		case "campaign":
+			return importCampaignCmd(ctx, args[1:], getenv, stdout, stderr)
+		}
+	}
 	if len(args) == 0 || args[0] != "observations" {
-		return importBad("%s", strings.TrimPrefix(importUsage, "usage: "))
+		return importBad("%s\n%s\n%s", strings.TrimPrefix(importUsage, "usage: "), exchangeImportUsage, campaignImportUsage)
 	}
 	fs := flag.NewFlagSet("import observations", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -89,10 +97,7 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 		return importBad("%v", err)
 	}
 	defer f.Close()
-	var size int64
-	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
-		size = fi.Size()
-	}
+	total := countRows(file)
 
 	st, err := store.Open(ctx, *db)
 	if err != nil {
@@ -122,7 +127,7 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 
 	fmt.Fprintf(stderr, "Importing %s into %s\n", file, store.Describe(*db))
 	start := time.Now()
-	p := newImportProgress(stderr, size)
+	p := newProgress(stderr, "read", file, total)
 	var bad, read int64
 	var readErr error
 	rows := func(yield func(store.ObservationRecord, error) bool) {
@@ -151,9 +156,9 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 				return
 			}
 			read++
-			p.update(read, rd.InputOffset())
+			p.set(read)
 			if !yield(store.ObservationRecord{Indicator: r.Indicator, AreaCode: r.AreaCode, AreaName: r.AreaName, Period: r.Period,
-				Numerator: r.Numerator, Denominator: r.Denominator, Value: r.Value}, nil) {
+				Numerator: r.Numerator, Denominator: r.Denominator, Value: r.Value, Synthetic: r.Synthetic}, nil) {
 				return
 			}
 		}
@@ -202,65 +207,4 @@ func plural(n int64, noun string) string {
 		return "1 " + noun
 	}
 	return thousands(n) + " " + noun + "s"
-}
-
-// importProgress shows an import's progress on stderr, as copyProgress does
-// for migrate-data: on a terminal a bar, by bytes of the file read, redrawn at
-// most ten times a second; otherwise (a log, a pipe) a line every 100,000
-// rows and one at the end.
-type importProgress struct {
-	w       io.Writer
-	tty     bool
-	size    int64
-	last    time.Time
-	drawing bool
-}
-
-func newImportProgress(w io.Writer, size int64) *importProgress {
-	return &importProgress{w: w, tty: isTerminal(w), size: size}
-}
-
-const importLineEvery = 100_000
-
-func (p *importProgress) update(rows, offset int64) {
-	if !p.tty {
-		if rows%importLineEvery == 0 {
-			fmt.Fprintf(p.w, "read %s\n", rowsText(rows))
-		}
-		return
-	}
-	if now := time.Now(); now.Sub(p.last) >= 100*time.Millisecond {
-		p.last = now
-		p.draw(rows, offset)
-	}
-}
-
-func (p *importProgress) draw(rows, offset int64) {
-	const width = 30
-	filled := width
-	if p.size > 0 {
-		filled = int(min(offset, p.size) * width / p.size)
-	}
-	fmt.Fprintf(p.w, "\r[%s%s] %3d%%  %s", strings.Repeat("#", filled), strings.Repeat(" ", width-filled), filled*100/width, rowsText(rows))
-	p.drawing = true
-}
-
-// interrupt ends an open bar line before a message is printed.
-func (p *importProgress) interrupt() {
-	if p.drawing {
-		fmt.Fprintln(p.w)
-		p.drawing = false
-	}
-}
-
-// finish draws the bar full, or the last line, once reading is done.
-func (p *importProgress) finish(rows int64) {
-	if p.tty {
-		p.draw(rows, p.size)
-		p.interrupt()
-		return
-	}
-	if rows%importLineEvery != 0 || rows == 0 {
-		fmt.Fprintf(p.w, "read %s\n", rowsText(rows))
-	}
 }

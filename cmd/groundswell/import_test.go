@@ -83,7 +83,7 @@ func TestImportObservationsCLI(t *testing.T) {
 		t.Errorf("stdout = %q, want 36 new", stdout)
 	}
 	// Not a terminal: plain lines, no bar.
-	if strings.Contains(stderr, "\r") || !strings.Contains(stderr, "read 36 rows\n") {
+	if strings.Contains(stderr, "\r") || !strings.Contains(stderr, "read 36 of 36 rows\n") {
 		t.Errorf("stderr = %q, want plain progress lines", stderr)
 	}
 	obs := englandObservations(t, db)
@@ -234,9 +234,9 @@ func TestImportUsageErrors(t *testing.T) {
 		}
 	}
 	var out, errOut bytes.Buffer
-	err := run(context.Background(), []string{"import", "people"}, env(), strings.NewReader(""), &out, &errOut)
-	if err == nil || exitCode(err) != 2 || !strings.Contains(err.Error(), "import observations FILE.csv") {
-		t.Errorf("import people: err = %v, want usage, exit 2", err)
+	err := run(context.Background(), []string{"import", "things"}, env(), strings.NewReader(""), &out, &errOut)
+	if err == nil || exitCode(err) != 2 || !strings.Contains(err.Error(), "import observations FILE.csv") || !strings.Contains(err.Error(), "import campaign FILE.zip") {
+		t.Errorf("import things: err = %v, want usage, exit 2", err)
 	}
 
 	// A header without the required columns.
@@ -284,25 +284,33 @@ func BenchmarkImportCLI(b *testing.B) {
 	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "rows/s")
 }
 
-func TestImportProgressBar(t *testing.T) {
+func TestProgress(t *testing.T) {
 	var b bytes.Buffer
-	p := &importProgress{w: &b, tty: true, size: 200}
-	p.update(1, 100) // drawn: the first update is never throttled
-	p.update(2, 150) // throttled
-	p.interrupt()    // a bad row's message follows on its own line
+	p := newProgressOn(&b, "imported", "people.csv", 3, true)
+	p.set(1)
+	p.interrupt() // a bad row's message follows on a line of its own
+	b.WriteString("people.csv:3: a bad row\n")
+	p.set(2)
 	p.finish(3)
-	want := "\r[###############               ]  50%  1 row\n" +
-		"\r[##############################] 100%  3 rows\n"
-	if b.String() != want {
-		t.Errorf("bar =\n%q\nwant\n%q", b.String(), want)
+	out := b.String()
+	if !strings.Contains(out, "imported people.csv") || !strings.Contains(out, "3 / 3 rows") || !strings.HasSuffix(out, "\n") {
+		t.Errorf("bar = %q, want it to name the file, reach 3 / 3 rows and end its line", out)
+	}
+
+	b.Reset()
+	p = newProgressOn(&b, "imported", "people.csv", 52_000, false) // not a terminal
+	for i := int64(500); i <= 52_000; i += 500 {
+		p.set(i)
+	}
+	p.finish(52_000)
+	lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
+	if len(lines) != 6 || lines[0] != "people.csv: imported 10,000 of 52,000 rows" || lines[5] != "people.csv: imported 52,000 of 52,000 rows" {
+		t.Errorf("lines = %q", lines)
 	}
 	b.Reset()
-	p = newImportProgress(&b, 0) // not a terminal
-	for i := int64(1); i <= 150_000; i++ {
-		p.update(i, 0)
-	}
-	p.finish(150_000)
-	if want := "read 100,000 rows\nread 150,000 rows\n"; b.String() != want {
-		t.Errorf("lines = %q, want %q", b.String(), want)
+	p = newProgressOn(&b, "read", "x.csv", 0, false) // the total not known
+	p.finish(36)
+	if b.String() != "x.csv: read 36 rows\n" {
+		t.Errorf("lines = %q", b.String())
 	}
 }

@@ -36,6 +36,12 @@ Usage:
   groundswell webhook listen --addr HOST:PORT --secret whsec_…   receive webhooks, checking their signatures
   groundswell migrate-data --from PATH --to postgres://…   copy a SQLite database into a new PostgreSQL one
   groundswell import observations FILE.csv [--db PATH] [--keep-good --rejects FILE]   load indicator data from a CSV
+  groundswell import people|organisations|commitments FILE.csv [--campaign SLUG] [--keep-good --rejects FILE]
+                                                     load people, organisations (by ODS code) or pledges from a CSV
+  groundswell export people|organisations|commitments|observations --campaign SLUG [--out FILE] [--bom]
+                                                     write a campaign's records as CSV (see docs/DATA_EXCHANGE.md)
+  groundswell export campaign SLUG --out FILE.zip    a whole campaign as one archive, for another installation
+  groundswell import campaign FILE.zip [--slug NEW]  bring in a campaign archive, all or nothing
   groundswell spc [flags] [FILE]                     an SPC chart ("Making Data Count" XmR) of a period,value CSV, as JSON
 Environment:
   GROUNDSWELL_ADDR       address to listen on (default localhost:8080)
@@ -74,6 +80,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return migrateDataCmd(ctx, args[1:], stdout, stderr)
 	case "import":
 		return importCmd(ctx, args[1:], getenv, stdout, stderr)
+	case "export":
+		return exportCmd(ctx, args[1:], getenv, stdout, stderr)
 	case "spc":
 		return spcCmd(args[1:], stdin, stdout, stderr)
 	case "help", "-h", "--help":

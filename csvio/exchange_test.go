@@ -1,0 +1,283 @@
+package csvio_test
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	gs "github.com/groundswell-health/groundswell"
+	"github.com/groundswell-health/groundswell/csvio"
+)
+
+// reader is what every format's reader offers.
+type reader[T any] interface {
+	Next() (T, error)
+}
+
+// readEvery reads every row, returning the good ones and the bad ones as
+// "line N: reason".
+func readEvery[T any](t testing.TB, r reader[T]) ([]T, []string) {
+	t.Helper()
+	var good []T
+	var bad []string
+	for {
+		v, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			return good, bad
+		}
+		var re *csvio.RowError
+		if errors.As(err, &re) {
+			bad = append(bad, re.Error())
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		good = append(good, v)
+	}
+}
+
+var (
+	t0 = time.Date(2026, 3, 31, 9, 15, 30, 123_000_000, time.UTC)
+	t1 = t0.Add(36 * time.Hour)
+)
+
+func TestPeopleRoundTrip(t *testing.T) {
+	want := []csvio.Person{
+		{Email: "zoe@example.org", Name: "Zoë O'Neill", Profession: "Pharmacist", OrganisationODSCode: "FA123", Organisation: "Riverside Pharmacy",
+			AreaCode: "E40000012", ShowOnWall: true, ContactOK: true, ReferralCode: "ABCDEFGH12", CreatedAt: t0, UnsubscribedAt: t1},
+		// Cells a spreadsheet would run, quotes, commas and a newline.
+		{Email: "-x@example.org", Name: "=HYPERLINK(\"http://evil\")", Profession: "@carer, \"unpaid\"", OrganisationName: "+44 Care Ltd",
+			CreatedAt: t0},
+		{Email: "a@example.org", Name: "'=already quoted", Organisation: "Age Concern Leeds", CreatedAt: t1},
+	}
+	for _, bom := range []bool{false, true} {
+		var b bytes.Buffer
+		w, err := csvio.NewPeopleWriter(&b, csvio.Options{BOM: bom})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range want {
+			if err := w.Write(p); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := w.Flush(); err != nil {
+			t.Fatal(err)
+		}
+		out := b.String()
+		if bom != strings.HasPrefix(out, "\ufeff") {
+			t.Errorf("BOM %v: file starts %q", bom, out[:10])
+		}
+		if !strings.Contains(out, "'=HYPERLINK") || !strings.Contains(out, "'-x@example.org") || !strings.Contains(out, "''=already") {
+			t.Errorf("formula cells not defused:\n%s", out)
+		}
+		if !strings.Contains(out, "2026-03-31T09:15:30.123Z") {
+			t.Errorf("times not RFC 3339 UTC:\n%s", out)
+		}
+		r, err := csvio.NewPeopleReader(strings.NewReader(out))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, bad := readEvery(t, r)
+		if len(bad) != 0 {
+			t.Fatalf("bad rows reading back: %q", bad)
+		}
+		for i := range got {
+			got[i].Line = 0
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("read back\n%+v\nwant\n%+v", got, want)
+		}
+	}
+}
+
+func TestPeopleBadRows(t *testing.T) {
+	in := "Name,EMAIL,show_on_wall,created_at,organisation_ods_code,organisation_name,referral_code,area_code,colour\n" +
+		"Ann,ann@example.org,yes,2026-01-02 10:00,,,,,blue\n" + // 2: good: a spreadsheet's time, yes
+		",bob@example,maybe,yesterday,R X1,Bob's,ABC,E1,\n" + // 3: everything wrong
+		"Ann Again,ANN@example.org,,,,,,,\n" + // 4: same email as line 2
+		"Cy,cy@example.org,,,RX1,Cy Ltd,,,\n" // 5: listed and typed in: kept as it is
+	r, err := csvio.NewPeopleReader(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(r.Ignored()) != "[colour]" {
+		t.Errorf("ignored = %v, want [colour]", r.Ignored())
+	}
+	good, bad := readEvery(t, r)
+	want := []string{
+		`line 3: email: Enter an email address in the correct format, like name@example.com; name: Enter name; ` +
+			`referral_code: Referral code must be 10 letters and numbers, as Groundswell makes them, or left empty for a new one; ` +
+			`organisation_ods_code: "R X1" must contain only letters and numbers, like RX1 or E40000007; show_on_wall: "maybe" is not true or false; ` +
+			`created_at: "yesterday" is not a date and time in the form 2026-03-31T09:00:00Z`,
+		"line 4: duplicate of line 2: same email",
+	}
+	if strings.Join(bad, "\n") != strings.Join(want, "\n") {
+		t.Errorf("bad =\n%s\nwant\n%s", strings.Join(bad, "\n"), strings.Join(want, "\n"))
+	}
+	if len(good) != 2 || !good[0].ShowOnWall || !good[0].CreatedAt.Equal(time.Date(2026, 1, 2, 10, 0, 0, 0, time.UTC)) || good[0].Line != 2 {
+		t.Errorf("good = %+v", good)
+	}
+}
+
+func TestOrganisationsRoundTripAndBadRows(t *testing.T) {
+	want := []csvio.Organisation{
+		{Name: "Leeds Teaching Hospitals", ODSCode: "RR8", Sector: "NHS provider", AreaCode: "E40000012"},
+		{Name: "Age UK Leeds", Sector: "Voluntary and community"},
+	}
+	var b bytes.Buffer
+	w, err := csvio.NewOrganisationWriter(&b, csvio.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range want {
+		if err := w.Write(o); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if b.String() != "name,ods_code,sector,area_code\nLeeds Teaching Hospitals,RR8,NHS provider,E40000012\nAge UK Leeds,,Voluntary and community,\n" {
+		t.Errorf("written:\n%s", b.String())
+	}
+	in := b.String() +
+		"Leeds General,rr8,nhs provider,\n" + // 4: same ODS code as line 2, once upper-cased
+		"Age UK Leeds,,Other,\n" + // 5: same name, no code, as line 3
+		",R-8,Shop,\n" // 6
+	r, err := csvio.NewOrganisationReader(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, bad := readEvery(t, r)
+	wantBad := []string{
+		"line 4: duplicate of line 2: same ODS code",
+		"line 5: duplicate of line 3: same name (and no ODS code)",
+		`line 6: name: Enter name; ods_code: ODS code must contain only letters and numbers, like RX1 or Y01234; sector: "Shop" is not a sector: use one of ` + strings.Join(gs.Sectors, ", "),
+	}
+	if strings.Join(bad, "\n") != strings.Join(wantBad, "\n") {
+		t.Errorf("bad =\n%s\nwant\n%s", strings.Join(bad, "\n"), strings.Join(wantBad, "\n"))
+	}
+	for i := range got {
+		got[i].Line = 0
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("read back %+v", got)
+	}
+}
+
+func TestCommitmentsRoundTrip(t *testing.T) {
+	want := []csvio.Commitment{
+		{Email: "ann@example.org", Group: "community-pharmacists", Action: "Review prescriptions", ActionID: 12, Status: gs.StatusDone,
+			Why: "My mum.\nAnd my dad.", Hours: 2.5, OnBehalf: gs.OnBehalfTeam, Channel: gs.ChannelInvite, InvitedBy: "bob@example.org",
+			CreatedAt: t0, UpdatedAt: t1, ConfirmedAt: t0.Add(time.Minute), ReportedAt: t1, Outcome: gs.OutcomeDone},
+		{Email: "bob@example.org", Group: "carers", Action: "=Talk to a carer", Status: gs.StatusInProgress, OnBehalf: gs.OnBehalfSelf,
+			Channel: gs.ChannelWeb, CreatedAt: t0, UpdatedAt: t0, Outcome: gs.OutcomeBlocked, OutcomeReason: "No time off", FollowupOn: gs.MustDate("2027-01-31")},
+		// Awaiting confirmation: an empty confirmed_at.
+		{Email: "cy@example.org", Group: "carers", Action: "=Talk to a carer", Status: gs.StatusPledged, OnBehalf: gs.OnBehalfSelf,
+			Channel: gs.ChannelImport, CreatedAt: t1, UpdatedAt: t1},
+	}
+	var b bytes.Buffer
+	w, err := csvio.NewCommitmentWriter(&b, csvio.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range want {
+		if err := w.Write(c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	r, err := csvio.NewCommitmentReader(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, bad := readEvery(t, r)
+	if len(bad) != 0 {
+		t.Fatalf("bad: %q", bad)
+	}
+	for i := range got {
+		got[i].Line = 0
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("read back\n%+v\nwant\n%+v", got, want)
+	}
+}
+
+func TestCommitmentsDefaultsAndBadRows(t *testing.T) {
+	// No confirmed_at column: pledges confirmed when made.
+	in := "email,group,action,status,created_at,hours,outcome,outcome_reason,invited_by\n" +
+		"ann@example.org,carers,Talk,pledged,2026-01-02T10:00:00Z,,,,\n" + // 2: good
+		"ann@example.org,carers,Talk,done,2026-01-03T10:00:00Z,,,,\n" + // 3: same person and action
+		"bob,Carers!,,finished,,-1,great,because,bob\n" + // 4
+		"cy@example.org,carers,Talk,in_progress,2026-01-02T10:00:00+01:00,,blocked,,\n" // 5: blocked needs a reason
+	r, err := csvio.NewCommitmentReader(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	good, bad := readEvery(t, r)
+	want := []string{
+		"line 3: duplicate of line 2: same email, group and action",
+		`line 4: email: "bob" is not an email address in the correct format, like name@example.com; ` +
+			`invited_by: "bob" is not an email address in the correct format, like name@example.com; ` +
+			`group: "Carers!" is not a group's web address (its slug), like community-pharmacists; action: enter the title of the action; ` +
+			`invited_by: a person cannot invite themself; created_at: enter when the pledge was made; ` +
+			`hours: Hours must be between 0 and 1,000; status: Status must be one of pledged, in_progress, done, lapsed, withdrawn; ` +
+			`outcome: Outcome must be one of done, partly, not_yet, blocked, cant, or empty`,
+		"line 5: outcome_reason: Enter what is in the way",
+	}
+	if strings.Join(bad, "\n") != strings.Join(want, "\n") {
+		t.Errorf("bad =\n%s\nwant\n%s", strings.Join(bad, "\n"), strings.Join(want, "\n"))
+	}
+	if len(good) != 1 {
+		t.Fatalf("good = %+v", good)
+	}
+	g := good[0]
+	created := time.Date(2026, 1, 2, 10, 0, 0, 0, time.UTC)
+	if !g.ConfirmedAt.Equal(created) || !g.UpdatedAt.Equal(created) || g.OnBehalf != gs.OnBehalfSelf || g.Channel != gs.ChannelImport {
+		t.Errorf("defaults: %+v", g)
+	}
+}
+
+func TestObservationsWriteReadBack(t *testing.T) {
+	num, den := 35350.0, 416385.0
+	want := []csvio.Row{
+		{Indicator: "ind", AreaCode: "E92000001", AreaName: "England", Period: gs.MustDate("2019-01-01"), Numerator: &num, Denominator: &den, Value: 8.49},
+		{Indicator: "ind", AreaCode: "E40000012", AreaName: "-North", Period: gs.MustDate("2019-01-01"), Value: -0.1, Synthetic: true},
+	}
+	var b bytes.Buffer
+	w, err := csvio.NewObservationWriter(&b, csvio.Options{BOM: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range want {
+		if err := w.Write(o); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	r, err := csvio.NewReader(&b, known)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, bad := readEvery(t, r)
+	if len(bad) != 0 {
+		t.Fatalf("bad: %q", bad)
+	}
+	for i := range got {
+		got[i].Line = 0
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("read back\n%+v\nwant\n%+v", got, want)
+	}
+}
