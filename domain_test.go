@@ -94,3 +94,17 @@ func TestErrorHelpers(t *testing.T) {
 		t.Error("nil error has a code")
 	}
 }
+
+func TestBidiControlsAreRefusedJoinersAllowed(t *testing.T) {
+	for _, name := range []string{"Carers\u202e", "\u2066Carers\u2069", "Care\u202ars"} {
+		g := gs.Group{Name: name, Goal: "Ask."}
+		if err := g.Validate(); gs.ErrorFields(err)["name"] == "" {
+			t.Errorf("group name %q: %v, want the name refused", name, err)
+		}
+	}
+	// A zero-width joiner is part of some scripts and emoji: not refused.
+	g := gs.Group{Name: "Carers \U0001F469\u200D\u2695\uFE0F", Goal: "Ask."}
+	if err := g.Validate(); err != nil {
+		t.Errorf("a name with a joiner: %v", err)
+	}
+}

@@ -35,11 +35,20 @@ func hasControl(s string, allowNewline bool) bool {
 		if allowNewline && (r == '\n' || r == '\t') {
 			continue
 		}
-		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || bidiControl(r) {
 			return true
 		}
 	}
 	return false
+}
+
+// bidiControl reports the explicit bidirectional embedding, override and
+// isolate characters. No name or story needs them (right-to-left scripts
+// are laid out without them), and they can make text read differently
+// from what it is: a name shown reversed, a link disguised ("Trojan
+// Source"). Joiners, which some scripts and emoji need, are allowed.
+func bidiControl(r rune) bool {
+	return r >= '\u202a' && r <= '\u202e' || r >= '\u2066' && r <= '\u2069'
 }
 
 // NormalizeEmail lower-cases and trims an email address. Email is a person's

@@ -2,6 +2,7 @@ package ratelimit
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -145,4 +146,31 @@ func TestTakeSaysWhatIsLeft(t *testing.T) {
 	if got := l.Take("token:7", Limit{}); !got.OK || got.Remaining != -1 {
 		t.Errorf("no limit: %+v, want let in with Remaining -1", got)
 	}
+}
+
+// FuzzParseLimit checks a setting an operator types is read, or refused with
+// a message, and that what is read prints back as the same limit.
+func FuzzParseLimit(f *testing.F) {
+	for _, s := range []string{"300/10m", "20/1h", "off", "0/1s", "5/500ms", "-1/1m", "1/0s", "9223372036854775807/1h", "", "/", "10/1x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		lim, err := ParseLimit(s)
+		if err != nil {
+			if err.Error() == "" {
+				t.Errorf("%q refused without a message", s)
+			}
+			return
+		}
+		if lim.Off() {
+			return
+		}
+		if lim.N <= 0 || lim.Per < time.Second {
+			t.Errorf("%q read as %+v: a limit must count at least one request over at least a second", s, lim)
+		}
+		again, err := ParseLimit(fmt.Sprintf("%d/%s", lim.N, lim.Per))
+		if err != nil || again != lim {
+			t.Errorf("%q read as %+v, which reads back as %+v (%v)", s, lim, again, err)
+		}
+	})
 }
