@@ -96,6 +96,8 @@ var routeRules = map[string]string{
 	"POST /admin/observations/import":                        "organiser",
 	"GET /admin/outbox":                                      "organiser",
 	"GET /admin/campaigns/{id}/export/{file}":                "organiser",
+	"GET /admin/campaigns/{id}/import":                       "organiser",
+	"POST /admin/campaigns/{id}/import":                      "organiser",
 	"GET /admin/campaigns/{id}/tokens":                       "organiser",
 	"POST /admin/campaigns/{id}/tokens/new":                  "organiser",
 	"POST /admin/campaigns/{id}/tokens/{token}/revoke":       "organiser",

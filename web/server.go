@@ -199,6 +199,8 @@ func (s *Server) routes() *http.ServeMux {
 	h("GET /admin/observations/import", organiserOnly, s.importForm)
 	h("POST /admin/observations/import", organiserOnly, s.importUpload)
 	h("GET /admin/campaigns/{id}/export/{file}", organiserOnly, s.exportDownload)
+	h("GET /admin/campaigns/{id}/import", organiserOnly, s.exchangeImportForm)
+	h("POST /admin/campaigns/{id}/import", organiserOnly, s.exchangeImportUpload)
 	h("GET /admin/campaigns/{id}/tokens", organiserOnly, s.apiTokenList)
 	h("POST /admin/campaigns/{id}/tokens/new", organiserOnly, s.apiTokenCreate)
 	h("POST /admin/campaigns/{id}/tokens/{token}/revoke", organiserOnly, s.apiTokenRevoke)
