@@ -256,6 +256,8 @@ func (a *API) authenticate(next http.Handler) http.Handler {
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, MaxBody)
 		ctx := context.WithValue(r.Context(), callerKey{}, caller{tok, user})
+		// The changes the request makes are audited as the token's maker's.
+		ctx = store.WithActor(ctx, gs.ActorFor(&access, gs.ViaToken(tok.ID)))
 		ctx = context.WithValue(ctx, urlKey{}, r.URL)
 		ctx = context.WithValue(ctx, baseKey{}, a.baseURL(r))
 		next.ServeHTTP(w, r.WithContext(ctx))

@@ -69,6 +69,7 @@ func (a *API) register() {
 
 	huma.Register(api, get("list-relationships", "/relationships", "Relationships", "List the campaign's invitation edges"), a.listRelationships)
 
+	a.registerAudit()
 	a.registerOSDI()
 
 	// Bad input is answered 400 (see init in api.go), never 422: the

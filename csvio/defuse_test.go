@@ -1,6 +1,7 @@
 package csvio_test
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
@@ -29,10 +30,14 @@ func TestDefuse(t *testing.T) {
 	}
 }
 
+// plainNumber is a decimal number as a spreadsheet reads one: a sign,
+// digits with at most one point, and an exponent.
+var plainNumber = regexp.MustCompile(`^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$`)
+
 // FuzzDefuse checks that defusing loses nothing and leaves no cell a
 // spreadsheet would run, except a number.
 func FuzzDefuse(f *testing.F) {
-	for _, s := range []string{"=1+1", "'=1", "-500", "'", "''+", "@", "\t", "x"} {
+	for _, s := range []string{"=1+1", "'=1", "-500", "'", "''+", "@", "\t", "x", "-Inf", "+1e5", "-0x1p3"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -40,10 +45,10 @@ func FuzzDefuse(f *testing.F) {
 		if back := csvio.Undefuse(d); back != s {
 			t.Fatalf("Undefuse(Defuse(%q)) = %q", s, back)
 		}
-		if d != "" && strings.IndexByte("=+-@\t\r", d[0]) >= 0 && d != s {
-			t.Fatalf("Defuse(%q) = %q starts with a formula character", s, d)
-		}
-		if d != "" && strings.IndexByte("=@\t\r", d[0]) >= 0 {
+		// Only a plain number may start with a character that makes a
+		// spreadsheet read a formula; the oracle is a pattern of its own,
+		// not the code under test.
+		if d != "" && strings.IndexByte("=+-@\t\r", d[0]) >= 0 && !plainNumber.MatchString(d) {
 			t.Fatalf("Defuse(%q) = %q: a cell a spreadsheet would run", s, d)
 		}
 	})

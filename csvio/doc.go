@@ -22,12 +22,14 @@
 // People (NewPeopleReader, NewPeopleWriter), one row per person, keyed by
 // email; email and name are required:
 //
-//	email,name,profession,organisation_ods_code,organisation,organisation_name,area_code,show_on_wall,contact_ok,referral_code,created_at,unsubscribed_at
+//	email,name,profession,organisation_ods_code,organisation,organisation_name,area_code,show_on_wall,contact_ok,referral_code,created_at,unsubscribed_at,confirmed
 //
 // organisation_ods_code and organisation name the person's organisation when
 // it is one of Groundswell's list — by ODS code, or, for one without a code,
 // by name; organisation_name is the organisation they typed in when theirs
-// was not listed. area_code is the ONS code of their area.
+// was not listed. area_code is the ONS code of their area. confirmed, written
+// by an export, says they have a confirmed pledge in the campaign; imports
+// ignore it.
 //
 // Organisations (NewOrganisationReader, NewOrganisationWriter), keyed by ODS
 // code, or by name for one without a code; name and sector are required:
@@ -54,8 +56,12 @@
 //	indicator,area_code,area_name,period,numerator,denominator,value,synthetic
 //
 // Readers stream: one record at a time, keeping only the keys seen so far to
-// catch a row that repeats an earlier one. A bad row is a *RowError naming
-// its line and every problem with it, each problem naming its column;
-// reading goes on after one, so that every bad row is reported.
+// catch a row that repeats an earlier one; a record longer than
+// MaxRecordBytes ends the reading with a *RecordTooLongError rather than be
+// held in memory, and a record of empty cells (",,,") is skipped. A row
+// carries the columns its file names (Columns), since a column left out
+// says nothing where an empty cell says "none". A bad row is a *RowError
+// naming its line and every problem with it, each problem naming its
+// column; reading goes on after one, so that every bad row is reported.
 // docs/DATA_EXCHANGE.md describes the formats for the people who use them.
 package csvio

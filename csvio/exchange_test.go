@@ -281,3 +281,100 @@ func TestObservationsWriteReadBack(t *testing.T) {
 		t.Errorf("read back\n%+v\nwant\n%+v", got, want)
 	}
 }
+
+// A byte-order mark before a quoted header — as some spreadsheets save a
+// file — is skipped before the CSV is read, so the quoted cell is still a
+// quoted cell.
+func TestBOMBeforeQuotedHeader(t *testing.T) {
+	in := "\ufeff\"email\",\"name\"\n\"ann@example.org\",\"Ann\"\n"
+	r, err := csvio.NewPeopleReader(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	good, bad := readEvery(t, r)
+	if len(bad) != 0 || len(good) != 1 || good[0].Email != "ann@example.org" || good[0].Line != 2 {
+		t.Errorf("good %+v, bad %q", good, bad)
+	}
+	cr := csvio.NewCSVReader(strings.NewReader(in))
+	recs, err := cr.ReadAll()
+	if err != nil || len(recs) != 2 || recs[0][0] != "email" {
+		t.Errorf("NewCSVReader: %q, %v", recs, err)
+	}
+}
+
+// A record longer than MaxRecordBytes ends the reading with an error naming
+// its line, rather than being held in memory: a long line, or a quote never
+// closed. Records up to the limit, over many lines, are read.
+func TestRecordTooLong(t *testing.T) {
+	header := "email,name\n"
+	long := strings.Repeat("x", csvio.MaxRecordBytes)
+	for name, tc := range map[string]struct {
+		in   string
+		line int // 0: no error
+	}{
+		"a long line":          {header + "ann@example.org,Ann\nbo@example.org," + long + "\n", 3},
+		"a quote left open":    {header + "ann@example.org,Ann\n\"bo@example.org,Bo\n" + strings.Repeat("cy@example.org,Cy\n", csvio.MaxRecordBytes/18+1), 3},
+		"many lines in quotes": {header + "ann@example.org,\"" + strings.Repeat("Ann\n", csvio.MaxRecordBytes/5) + "\"\nbo@example.org,\"\"\"Bo\"\"\"\n", 0},
+		"quotes in a field":    {header + "ann@example.org,An\"n\n" + strings.Repeat("bo@example.org,Bo\n", csvio.MaxRecordBytes/18+1), 0},
+	} {
+		t.Run(name, func(t *testing.T) {
+			r, err := csvio.NewPeopleReader(strings.NewReader(tc.in))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got error
+			for {
+				_, err := r.Next()
+				var re *csvio.RowError
+				if errors.Is(err, io.EOF) {
+					break
+				} else if err != nil && !errors.As(err, &re) {
+					got = err
+					break
+				}
+			}
+			var tl *csvio.RecordTooLongError
+			switch {
+			case tc.line == 0 && got != nil:
+				t.Errorf("err = %v, want none", got)
+			case tc.line != 0 && (!errors.As(got, &tl) || tl.Line != tc.line || !strings.Contains(got.Error(), "longer than 1 MiB")):
+				t.Errorf("err = %v, want a RecordTooLongError on line %d", got, tc.line)
+			}
+		})
+	}
+}
+
+// Rows of empty cells, as a spreadsheet saves the rows below a table, are
+// skipped like blank lines, and lines go on being counted.
+func TestBlankRowsSkipped(t *testing.T) {
+	in := "email,name,profession\n,,\nann@example.org,Ann,\n , ,\n\nbo@example.org,Bo,\n,,\n"
+	r, err := csvio.NewPeopleReader(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	good, bad := readEvery(t, r)
+	if len(bad) != 0 || len(good) != 2 || good[0].Line != 3 || good[1].Line != 6 {
+		t.Errorf("good %+v, bad %q", good, bad)
+	}
+}
+
+// A row carries the columns its file names: the zero Columns — a file with
+// every column, or a row made in code — has them all.
+func TestColumns(t *testing.T) {
+	r, err := csvio.NewOrganisationReader(strings.NewReader("name,sector\nAge UK Leeds,Voluntary and community\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	good, _ := readEvery(t, r)
+	if len(good) != 1 || !good[0].Columns.Has("name") || good[0].Columns.Has("area_code") || good[0].Columns.Has("ods_code") {
+		t.Errorf("columns of a file without area_code and ods_code: %+v", good)
+	}
+	r, err = csvio.NewOrganisationReader(strings.NewReader("name,sector,ods_code,area_code,colour\nLeeds,NHS provider,RR8,,\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	good, _ = readEvery(t, r)
+	if len(good) != 1 || !reflect.DeepEqual(good[0].Columns, csvio.Columns{}) || !good[0].Columns.Has("area_code") {
+		t.Errorf("columns of a file with them all: %+v", good)
+	}
+}

@@ -89,7 +89,8 @@ func FuzzReadPeople(f *testing.F) {
 			func(w io.Writer) (*csvio.RecordWriter[csvio.Person], error) {
 				return csvio.NewPeopleWriter(w, csvio.Options{})
 			},
-			func(p *csvio.Person) { p.Line = 0 })
+			// The columns written are every column; those read may be fewer.
+			func(p *csvio.Person) { p.Line, p.Columns = 0, csvio.Columns{} })
 	})
 }
 
@@ -100,7 +101,7 @@ func FuzzReadOrganisations(f *testing.F) {
 			func(w io.Writer) (*csvio.RecordWriter[csvio.Organisation], error) {
 				return csvio.NewOrganisationWriter(w, csvio.Options{})
 			},
-			func(o *csvio.Organisation) { o.Line = 0 })
+			func(o *csvio.Organisation) { o.Line, o.Columns = 0, csvio.Columns{} })
 	})
 }
 

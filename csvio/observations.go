@@ -62,57 +62,41 @@ func NewReader(r io.Reader, known func(slug string) bool) (*Reader[Row], error) 
 		})
 }
 
-// checkObservation reads one record, noting every problem with it.
+// checkObservation reads one record, noting every problem with it, each
+// naming its column.
 func checkObservation(rec *Record, known func(string) bool) Row {
 	row := Row{Line: rec.Line}
 	row.Indicator = rec.Text("indicator")
 	switch {
 	case row.Indicator == "":
-		rec.Problem("empty indicator")
+		rec.Problem("indicator: enter the indicator's web address (its slug)")
 	case known != nil && !known(row.Indicator):
-		rec.Problem("unknown indicator %q", row.Indicator)
+		rec.Problem("indicator: no indicator has the web address %q", row.Indicator)
 	}
 	row.AreaCode = rec.Text("area_code")
 	if row.AreaCode == "" {
-		rec.Problem("empty area code")
+		rec.Problem("area_code: enter the area's code")
 	}
 	row.AreaName = rec.Text("area_name")
 	if row.AreaName == "" {
-		rec.Problem("empty area name")
+		rec.Problem("area_name: enter the area's name")
 	}
-	period := rec.Text("period")
-	if d, err := gs.ParseDate(period); err != nil {
-		rec.Problem("bad period %q: must be a date, YYYY-MM-DD", period)
+	if rec.Text("period") == "" {
+		rec.Problem("period: enter the date the figure's period starts, like 2024-01-01")
 	} else {
-		row.Period = d
+		row.Period = rec.Date("period")
 	}
-	value := rec.Text("value")
-	if v, ok := number(value); !ok {
-		rec.Problem("value %q is not a number", value)
+	if rec.Text("value") == "" {
+		rec.Problem("value: enter the figure")
 	} else {
-		row.Value = v
+		row.Value = rec.Float("value")
 	}
-	for _, c := range []struct {
-		name string
-		dst  **float64
-	}{{"numerator", &row.Numerator}, {"denominator", &row.Denominator}} {
-		s := rec.Text(c.name)
-		if s == "" {
-			continue
-		}
-		v, ok := number(s)
-		if !ok {
-			rec.Problem("%s %q is not a number", c.name, s)
-			continue
-		}
-		*c.dst = &v
-	}
+	row.Numerator, row.Denominator = rec.OptFloat("numerator"), rec.OptFloat("denominator")
 	if row.Denominator != nil && *row.Denominator < 0 {
-		rec.Problem("negative denominator %s", strconv.FormatFloat(*row.Denominator, 'f', -1, 64))
+		rec.Problem("denominator: %s is negative", FormatFloat(*row.Denominator))
 	}
 	if row.Numerator != nil && row.Denominator != nil && *row.Numerator > *row.Denominator {
-		rec.Problem("numerator %s is greater than denominator %s",
-			strconv.FormatFloat(*row.Numerator, 'f', -1, 64), strconv.FormatFloat(*row.Denominator, 'f', -1, 64))
+		rec.Problem("numerator: %s is greater than the denominator, %s", FormatFloat(*row.Numerator), FormatFloat(*row.Denominator))
 	}
 	row.Synthetic = rec.Bool("synthetic")
 	return row

@@ -51,21 +51,22 @@ func TestRowRules(t *testing.T) {
 		{"zero denominator and numerator", "ind,E1,Eng,2024-01-01,0,0,0", ""},
 		{"negative value", "ind,E1,Eng,2024-01-01,,,-2.5", ""},
 		{"spaces trimmed", "ind, E1 ,Eng, 2024-01-01 ,5,10, 50 ", ""},
-		{"bad period", "ind,E1,Eng,2024-1-1,5,10,50", `line 2: bad period "2024-1-1": must be a date, YYYY-MM-DD`},
-		{"not a date", "ind,E1,Eng,2024-02-30,5,10,50", `line 2: bad period "2024-02-30": must be a date, YYYY-MM-DD`},
-		{"empty period", "ind,E1,Eng,,5,10,50", `line 2: bad period "": must be a date, YYYY-MM-DD`},
-		{"non-numeric value", "ind,E1,Eng,2024-01-01,5,10,high", `line 2: value "high" is not a number`},
-		{"empty value", "ind,E1,Eng,2024-01-01,5,10,", `line 2: value "" is not a number`},
-		{"NaN value", "ind,E1,Eng,2024-01-01,5,10,NaN", `line 2: value "NaN" is not a number`},
-		{"non-numeric numerator", "ind,E1,Eng,2024-01-01,five,10,50", `line 2: numerator "five" is not a number`},
-		{"negative denominator", "ind,E1,Eng,2024-01-01,,-3,50", "line 2: negative denominator -3"},
-		{"numerator over denominator", "ind,E1,Eng,2024-01-01,11,10.5,50", "line 2: numerator 11 is greater than denominator 10.5"},
-		{"empty area code", "ind,,Eng,2024-01-01,5,10,50", "line 2: empty area code"},
-		{"empty area name", "ind,E1,,2024-01-01,5,10,50", "line 2: empty area name"},
-		{"unknown indicator", "other,E1,Eng,2024-01-01,5,10,50", `line 2: unknown indicator "other"`},
-		{"empty indicator", ",E1,Eng,2024-01-01,5,10,50", "line 2: empty indicator"},
+		{"bad period", "ind,E1,Eng,2024-1-1,5,10,50", `line 2: period: "2024-1-1" is not a date in the form YYYY-MM-DD`},
+		{"not a date", "ind,E1,Eng,2024-02-30,5,10,50", `line 2: period: "2024-02-30" is not a date in the form YYYY-MM-DD`},
+		{"empty period", "ind,E1,Eng,,5,10,50", "line 2: period: enter the date the figure's period starts, like 2024-01-01"},
+		{"non-numeric value", "ind,E1,Eng,2024-01-01,5,10,high", `line 2: value: "high" is not a number`},
+		{"empty value", "ind,E1,Eng,2024-01-01,5,10,", "line 2: value: enter the figure"},
+		{"NaN value", "ind,E1,Eng,2024-01-01,5,10,NaN", `line 2: value: "NaN" is not a number`},
+		{"non-numeric numerator", "ind,E1,Eng,2024-01-01,five,10,50", `line 2: numerator: "five" is not a number`},
+		{"negative denominator", "ind,E1,Eng,2024-01-01,,-3,50", "line 2: denominator: -3 is negative"},
+		{"numerator over denominator", "ind,E1,Eng,2024-01-01,11,10.5,50", "line 2: numerator: 11 is greater than the denominator, 10.5"},
+		{"empty area code", "ind,,Eng,2024-01-01,5,10,50", "line 2: area_code: enter the area's code"},
+		{"empty area name", "ind,E1,,2024-01-01,5,10,50", "line 2: area_name: enter the area's name"},
+		{"unknown indicator", "other,E1,Eng,2024-01-01,5,10,50", `line 2: indicator: no indicator has the web address "other"`},
+		{"empty indicator", ",E1,Eng,2024-01-01,5,10,50", "line 2: indicator: enter the indicator's web address (its slug)"},
 		{"every problem named", "other,,Eng,May,5,-1,x",
-			`line 2: unknown indicator "other"; empty area code; bad period "May": must be a date, YYYY-MM-DD; value "x" is not a number; negative denominator -1; numerator 5 is greater than denominator -1`},
+			`line 2: indicator: no indicator has the web address "other"; area_code: enter the area's code; period: "May" is not a date in the form YYYY-MM-DD; ` +
+				`value: "x" is not a number; denominator: -1 is negative; numerator: 5 is greater than the denominator, -1`},
 		{"too few fields", "ind,E1,Eng,2024-01-01", "line 2: 4 fields where the header has 7"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -108,8 +109,8 @@ func TestEveryBadRowAndDuplicates(t *testing.T) {
 		"ind,E1,Eng,2024-02-01,3\n" // 8: line 3 was bad, so not a duplicate
 	good, bad := readAll(t, in)
 	want := []string{
-		`line 3: value "x" is not a number`,
-		"line 4: unknown indicator \"ind\\nind\"",
+		`line 3: value: "x" is not a number`,
+		"line 4: indicator: no indicator has the web address \"ind\\nind\"",
 		"line 6: duplicate of line 2: same indicator, area code and period",
 	}
 	if fmt.Sprint(bad) != fmt.Sprint(want) {

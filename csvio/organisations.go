@@ -19,6 +19,11 @@ type Organisation struct {
 	ODSCode  string // NHS organisations' code; empty for others
 	Sector   string // one of groundswell.Sectors
 	AreaCode string
+	// Columns are the columns of the file the row was read from: an
+	// organisations file without an area_code column leaves the areas of
+	// those it updates as they are, and one without an ods_code column
+	// finds organisations by name alone.
+	Columns Columns
 }
 
 // NewOrganisationWriter writes the header of an organisations file.
@@ -60,5 +65,6 @@ func checkOrganisation(rec *Record) Organisation {
 		f["sector"] = fmt.Sprintf("%q is not a sector: use one of %s", o.Sector, strings.Join(gs.Sectors, ", "))
 	}
 	rec.Check(err, nil)
-	return Organisation{Line: rec.Line, Name: o.Name, ODSCode: o.ODSCode, Sector: o.Sector, AreaCode: rec.Code("area_code", 20)}
+	return Organisation{Line: rec.Line, Name: o.Name, ODSCode: o.ODSCode, Sector: o.Sector, AreaCode: rec.Code("area_code", 20),
+		Columns: rec.Columns()}
 }

@@ -10,7 +10,7 @@ import (
 
 // PeopleColumns is the header of a people file, in the order written.
 var PeopleColumns = []string{"email", "name", "profession", "organisation_ods_code", "organisation", "organisation_name",
-	"area_code", "show_on_wall", "contact_ok", "referral_code", "created_at", "unsubscribed_at"}
+	"area_code", "show_on_wall", "contact_ok", "referral_code", "created_at", "unsubscribed_at", "confirmed"}
 
 var peopleRequired = PeopleColumns[:2]
 
@@ -34,6 +34,14 @@ type Person struct {
 	ReferralCode     string    // empty: a new one is made on import
 	CreatedAt        time.Time // zero: the time of the import
 	UnsubscribedAt   time.Time // zero: still takes follow-up emails
+	// Confirmed says, in an export of a campaign's people, that they have
+	// a confirmed pledge in it. An import reads it and ignores it: what is
+	// confirmed is the pledges' to say (their confirmed_at).
+	Confirmed bool
+	// Columns are the columns of the file the row was read from: an import
+	// leaves the consents of a person already stored as they are where the
+	// file says nothing about them.
+	Columns Columns
 }
 
 // NewPeopleWriter writes the header of a people file.
@@ -44,7 +52,8 @@ func NewPeopleWriter(w io.Writer, opt Options) (*RecordWriter[Person], error) {
 // EncodePerson is the record of a person, in the order of PeopleColumns.
 func EncodePerson(p Person) []string {
 	return []string{p.Email, p.Name, p.Profession, p.OrganisationODSCode, p.Organisation, p.OrganisationName, p.AreaCode,
-		FormatBool(p.ShowOnWall), FormatBool(p.ContactOK), p.ReferralCode, FormatTime(p.CreatedAt), FormatTime(p.UnsubscribedAt)}
+		FormatBool(p.ShowOnWall), FormatBool(p.ContactOK), p.ReferralCode, FormatTime(p.CreatedAt), FormatTime(p.UnsubscribedAt),
+		FormatBool(p.Confirmed)}
 }
 
 // NewPeopleReader reads the header of a people file. A row repeating an
@@ -62,7 +71,8 @@ func checkPerson(rec *Record) Person {
 		OrganisationODSCode: rec.Code("organisation_ods_code", 12), Organisation: rec.Text("organisation"),
 		OrganisationName: gp.OrganisationName, AreaCode: rec.Code("area_code", 20),
 		ShowOnWall: rec.Bool("show_on_wall"), ContactOK: rec.Bool("contact_ok"), ReferralCode: gp.ReferralCode,
-		CreatedAt: rec.Time("created_at"), UnsubscribedAt: rec.Time("unsubscribed_at"),
+		CreatedAt: rec.Time("created_at"), UnsubscribedAt: rec.Time("unsubscribed_at"), Confirmed: rec.Bool("confirmed"),
+		Columns: rec.Columns(),
 	}
 	if len([]rune(p.Organisation)) > 200 {
 		rec.Problem("organisation: must be 200 characters or fewer")

@@ -1,6 +1,7 @@
 package csvio
 
 import (
+	"bufio"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -95,6 +96,94 @@ func FormatBool(b bool) string { return strconv.FormatBool(b) }
 // FormatInt writes a whole number.
 func FormatInt(n int64) string { return strconv.FormatInt(n, 10) }
 
+// MaxRecordBytes bounds one record of a file: encoding/csv holds a whole
+// record in memory, and a file whose quote is never closed is one record to
+// its end. No record of these formats comes near it (a pledge's "why" is at
+// most 1,000 characters).
+const MaxRecordBytes = 1 << 20
+
+// bom is the UTF-8 byte-order mark a file may start with.
+const bom = "\ufeff"
+
+// NewCSVReader returns an encoding/csv reader of r as this package reads
+// every file: a byte-order mark at the start skipped (before the CSV is
+// parsed, so that a quoted first cell is still a quoted cell), and a record
+// of more than MaxRecordBytes an error rather than held in memory. For code
+// that reads the records itself, such as to count them; its offset
+// (InputOffset) does not count the mark.
+func NewCSVReader(r io.Reader) *csv.Reader {
+	br := bufio.NewReader(&recordLimit{r: r, limit: MaxRecordBytes, line: 1})
+	if b, err := br.Peek(len(bom)); err == nil && string(b) == bom {
+		br.Discard(len(bom)) // peeked: it cannot fail
+	}
+	return csv.NewReader(br)
+}
+
+// recordLimit passes its input through, failing once a record — the bytes
+// from one line end outside quotes to the next — grows past limit. It
+// follows quotes as encoding/csv does: a quote opens a quoted field only at
+// the start of a field, and inside one, a doubled quote is a quote.
+type recordLimit struct {
+	r     io.Reader
+	limit int
+	n     int // bytes of the record so far
+	state int // where in a field the last byte was: one of the states below
+	line  int // the line the record starts on
+	lines int // line ends inside the record so far
+	err   error
+}
+
+const (
+	fieldStart  = iota // at the start of a field
+	unquoted           // in a field that did not start with a quote
+	quoted             // in a quoted field
+	quoteInside        // just after a quote in a quoted field: a doubled quote, or its end
+)
+
+// RecordTooLongError is a record longer than MaxRecordBytes. Reading stops
+// there: where the record ends cannot be told.
+type RecordTooLongError struct{ Line int }
+
+func (e *RecordTooLongError) Error() string {
+	return fmt.Sprintf("line %d: the row is longer than %d MiB, which no row of these files is: is it a CSV file, and is every quote closed?",
+		e.Line, MaxRecordBytes>>20)
+}
+
+func (l *recordLimit) Read(p []byte) (int, error) {
+	if l.err != nil {
+		return 0, l.err
+	}
+	n, err := l.r.Read(p)
+	for i, c := range p[:n] {
+		switch {
+		case c == '\n' && l.state == quoted:
+			l.lines++
+		case c == '\n':
+			l.line += l.lines + 1
+			l.n, l.lines, l.state = 0, 0, fieldStart
+			continue
+		case c == '"' && l.state == quoted:
+			l.state = quoteInside
+		case c == '"' && (l.state == fieldStart || l.state == quoteInside):
+			l.state = quoted
+		case c == ',' && l.state != quoted:
+			l.state = fieldStart
+		case (c == ' ' || c == '\t') && l.state == fieldStart:
+			// Leading space, which the readers trim.
+		case l.state != quoted:
+			// Text after a quoted field's end is a bad row to
+			// encoding/csv, which goes on at the next line.
+			l.state = unquoted
+		}
+		l.n++
+		if l.n > l.limit {
+			l.err = &RecordTooLongError{Line: l.line}
+			return i, l.err
+		}
+	}
+	return n, err
+}
+
 // Table reads a CSV file of one format record by record: the header first,
 // checked against the format's columns, then each record with its line.
 // Columns may come in any order. A column the format does not know is
@@ -105,12 +194,24 @@ type Table struct {
 	header  []string
 	col     map[string]int
 	ignored []string
+	columns Columns
 }
+
+// Columns are the columns of a format that a file's header names, as each
+// of its rows carries them. A column the file leaves out says nothing about
+// what its rows name — an import leaves the stored value as it is — where
+// an empty cell says "none". The zero Columns names every column: a row
+// made in code says everything, as does a row of a file whose header names
+// every column of its format.
+type Columns struct{ named map[string]bool }
+
+// Has reports whether the file names the column.
+func (c Columns) Has(name string) bool { return c.named == nil || c.named[name] }
 
 // NewTable reads the header of r. required columns must be named; optional
 // ones may be. It returns a *HeaderError for a bad header.
 func NewTable(r io.Reader, required, optional []string) (*Table, error) {
-	cr := csv.NewReader(r)
+	cr := NewCSVReader(r)
 	cr.ReuseRecord = true
 	cr.TrimLeadingSpace = true
 	header, err := cr.Read()
@@ -122,7 +223,7 @@ func NewTable(r io.Reader, required, optional []string) (*Table, error) {
 	}
 	t := &Table{r: cr, header: make([]string, len(header)), col: map[string]int{}}
 	for i, h := range header {
-		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+		h = strings.ToLower(strings.TrimSpace(h))
 		t.header[i] = h
 		if _, dup := t.col[h]; dup && h != "" {
 			return nil, &HeaderError{fmt.Sprintf("column %q appears twice", h)}
@@ -146,6 +247,15 @@ func NewTable(r io.Reader, required, optional []string) (*Table, error) {
 		return nil, &HeaderError{msg}
 	}
 	cr.FieldsPerRecord = len(header)
+	for _, c := range slices.Concat(required, optional) {
+		if !t.Has(c) {
+			t.columns.named = map[string]bool{}
+			for _, h := range t.header {
+				t.columns.named[h] = true
+			}
+			break
+		}
+	}
 	return t, nil
 }
 
@@ -163,10 +273,15 @@ func (t *Table) InputOffset() int64 { return t.r.InputOffset() }
 
 // Next returns the next record. A record that is not CSV, or has a different
 // number of fields from the header, is a *RowError, and the following call
-// goes on with the next record; at the end it returns io.EOF. Any other error
-// (reading the input failed) ends the reading.
+// goes on with the next record; at the end it returns io.EOF. A record of
+// empty cells alone (",,,", as a spreadsheet saves the rows below a table)
+// is skipped, as a blank line is. Any other error (reading the input failed,
+// a *RecordTooLongError) ends the reading.
 func (t *Table) Next() (*Record, error) {
 	rec, err := t.r.Read()
+	for err == nil && blank(rec) {
+		rec, err = t.r.Read()
+	}
 	if errors.Is(err, io.EOF) {
 		return nil, io.EOF
 	}
@@ -189,6 +304,16 @@ func (t *Table) Next() (*Record, error) {
 	}
 	line, _ := t.r.FieldPos(0)
 	return &Record{Line: line, fields: rec, t: t}, nil
+}
+
+// blank reports whether every cell of a record is empty or spaces.
+func blank(rec []string) bool {
+	for _, f := range rec {
+		if strings.TrimSpace(f) != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // Record is one record as read, with the problems found in it so far. Its
@@ -215,6 +340,9 @@ func (r *Record) cellProblem(name, format string, args ...any) {
 
 // Has reports whether the header names the column.
 func (r *Record) Has(name string) bool { return r.t.Has(name) }
+
+// Columns are the columns of the format the header names.
+func (r *Record) Columns() Columns { return r.t.columns }
 
 // Text returns the cell of the column.
 func (r *Record) Text(name string) string {

@@ -57,6 +57,9 @@ func (w *signInWorker) Work(ctx context.Context, job *river.Job[SendSignInLink])
 	} else if err != nil {
 		return err
 	}
+	if gs.IsErased(u.Email) {
+		return nil // erased after the link was asked for
+	}
 	within := signInWithin
 	kind := "signin"
 	subject := "Your sign-in link for Groundswell"

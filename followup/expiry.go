@@ -106,7 +106,8 @@ func (w *confirmationsWorker) Work(ctx context.Context, job *river.Job[SendConfi
 		} else if err != nil {
 			return err
 		}
-		if !rc.Commitment.Confirmed() {
+		// An erased person's pledge waits for nothing: no email.
+		if !rc.Commitment.Confirmed() && !gs.IsErased(rc.Person.Email) {
 			todo = append(todo, rc)
 		}
 	}
@@ -158,7 +159,8 @@ func (w *confirmationsWorker) Work(ctx context.Context, job *river.Job[SendConfi
 }
 
 // ExpireUnconfirmed is the hourly job that removes pledges nobody confirmed
-// within the confirmation window (Config.ConfirmWithin).
+// within the confirmation window (Config.ConfirmWithin), and one-time links
+// long expired (store.PurgeExpiredTokens): each holds the email it went to.
 type ExpireUnconfirmed struct{}
 
 // Kind names the job in the queue.
@@ -176,6 +178,12 @@ func (w *expiryWorker) Work(ctx context.Context, _ *river.Job[ExpireUnconfirmed]
 	}
 	if n > 0 {
 		w.f.cfg.Logger.InfoContext(ctx, "removed pledges never confirmed", "count", n, "window", w.f.cfg.ConfirmWithin)
+	}
+	if n, err = w.f.store.PurgeExpiredTokens(ctx); err != nil {
+		return err
+	}
+	if n > 0 {
+		w.f.cfg.Logger.InfoContext(ctx, "removed expired one-time links", "count", n)
 	}
 	return nil
 }

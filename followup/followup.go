@@ -90,6 +90,11 @@ func (f *Followup) Kinds() []jobs.Kind {
 // deliver sends msg, or keeps it in the outbox when no sender is configured,
 // and records it either way.
 func (f *Followup) deliver(ctx context.Context, kind string, commitmentID int64, msg mail.Message) error {
+	if gs.IsErased(msg.To) {
+		// An erased person's (or account's) email was queued before the
+		// erasure: it goes nowhere and is not kept.
+		return nil
+	}
 	status := "outbox"
 	if f.sender != nil {
 		if err := f.sender.Send(ctx, msg); err != nil {

@@ -76,11 +76,13 @@ func (s *Store) GroupLeads(ctx context.Context, groupID int64) ([]gs.User, error
 // of organisations): the users appointed to each object of another table.
 type roleTable struct {
 	name, key, object, what string
+	// audit is the kind of object the audit log calls an appointment.
+	audit string
 }
 
 var (
-	leadsTable = roleTable{name: "group_leads", key: "group_id", object: "stakeholder_groups", what: "group"}
-	repsTable  = roleTable{name: "organisation_reps", key: "organisation_id", object: "organisations", what: "organisation"}
+	leadsTable = roleTable{name: "group_leads", key: "group_id", object: "stakeholder_groups", what: "group", audit: gs.AuditGroupLead}
+	repsTable  = roleTable{name: "organisation_reps", key: "organisation_id", object: "organisations", what: "organisation", audit: gs.AuditOrganisationRep}
 )
 
 // appoint adds the person with the email, made a member user if need be, to
@@ -96,9 +98,29 @@ func (s *Store) appoint(ctx context.Context, rt roleTable, objectID int64, email
 		if u, err = ensureMember(ctx, tx, email, name); err != nil {
 			return fmt.Errorf("find or add user: %w", err)
 		}
-		_, err = tx.exec(ctx, `INSERT INTO `+rt.name+` (`+rt.key+`, user_id, invited_by, created_at) VALUES (?, ?, ?, ?)
+		r, err := tx.exec(ctx, `INSERT INTO `+rt.name+` (`+rt.key+`, user_id, invited_by, created_at) VALUES (?, ?, ?, ?)
 			ON CONFLICT (`+rt.key+`, user_id) DO NOTHING`, objectID, u.ID, nullID(invitedBy), ms(tx.now))
-		return err
+		if err != nil {
+			return err
+		}
+		if n, err := r.RowsAffected(); err != nil || n == 0 {
+			return err // appointed already: nothing changed
+		}
+		// The object is the group or organisation appointed to; the
+		// appointee is a user, whom the appointment makes staff of it.
+		// Organisations belong to the whole installation: no campaign.
+		var campaignID int64
+		var label string
+		if rt.audit == gs.AuditGroupLead {
+			err = tx.queryRow(ctx, `SELECT campaign_id, name FROM stakeholder_groups WHERE id = ?`, objectID).Scan(&campaignID, &label)
+		} else {
+			err = tx.queryRow(ctx, `SELECT name FROM organisations WHERE id = ?`, objectID).Scan(&label)
+		}
+		if err != nil {
+			return fmt.Errorf("find %s %d: %w", rt.what, objectID, err)
+		}
+		return tx.audit(ctx, change{campaignID: campaignID, object: rt.audit, objectID: objectID, verb: gs.AuditAppoint,
+			label: label, after: appointmentSnap{UserID: u.ID}})
 	})
 	return u, err
 }

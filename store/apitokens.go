@@ -28,7 +28,10 @@ func (s *Store) CreateAPIToken(ctx context.Context, t *gs.APIToken) (string, err
 			return fmt.Errorf("create API token: %w", err)
 		}
 		t.ID = id
-		return nil
+		// The secret and its hash are never audited: the entry names the
+		// token, not what unlocks it.
+		return tx.audit(ctx, change{campaignID: t.CampaignID, object: gs.AuditAPIToken, objectID: id, verb: gs.AuditCreate,
+			label: t.Name, after: apiTokenSnap{Name: t.Name, Scope: t.Scope, UserID: t.UserID}})
 	})
 	if err != nil {
 		return "", err
@@ -65,8 +68,21 @@ func (s *Store) APITokens(ctx context.Context, campaignID int64) ([]gs.APIToken,
 // RevokeAPIToken stops a campaign's token from working, at once.
 func (s *Store) RevokeAPIToken(ctx context.Context, campaignID, id int64) error {
 	return s.writeTx(ctx, func(tx *tx) error {
-		return tx.update(ctx, "API token", `UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ? AND campaign_id = ?`,
-			ms(tx.now), id, campaignID)
+		var t gs.APIToken
+		err := scanAPIToken(tx.queryRow(ctx, `SELECT `+apiTokenColumns+` FROM api_tokens WHERE id = ? AND campaign_id = ?`+tx.d.forChange,
+			id, campaignID).Scan, &t)
+		if err != nil {
+			return notFound(err, "API token")
+		}
+		if err := tx.update(ctx, "API token", `UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ? AND campaign_id = ?`,
+			ms(tx.now), id, campaignID); err != nil {
+			return err
+		}
+		before := apiTokenSnap{Name: t.Name, Scope: t.Scope, UserID: t.UserID, Revoked: t.Revoked()}
+		after := before
+		after.Revoked = true
+		return tx.audit(ctx, change{campaignID: campaignID, object: gs.AuditAPIToken, objectID: id, verb: gs.AuditRevoke,
+			label: t.Name, before: before, after: after})
 	})
 }
 

@@ -263,7 +263,7 @@ func (ex *archiveExport) areas(w *csvio.Writer) error {
 	err = eachRow(ex.ctx, ex.t, `SELECT area_id FROM people WHERE area_id IS NOT NULL AND id IN (`+campaignPeople+`)
 		UNION SELECT area_id FROM organisations WHERE area_id IS NOT NULL AND id IN (`+campaignOrganisations+`)
 		UNION SELECT o.area_id FROM observations o JOIN indicators i ON i.id = o.indicator_id WHERE i.campaign_id = ?`,
-		campaignArgs(cid, 9), func(scan func(...any) error) error {
+		campaignArgs(cid, 11), func(scan func(...any) error) error {
 			var id int64
 			if err := scan(&id); err != nil {
 				return err
@@ -407,7 +407,7 @@ func (ex *archiveExport) milestones(w *csvio.Writer) error {
 }
 
 func (ex *archiveExport) people(w *csvio.Writer) error {
-	return exportPeople(ex.ctx, ex.t, ex.campaignID, func(p csvio.Person) error {
+	return exportPeople(ex.ctx, ex.t, archivePeopleFrom, campaignArgs(ex.campaignID, 5), func(p csvio.Person) error {
 		return ex.write(w, csvio.EncodePerson(p)...)
 	})
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"database/sql"
-	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -13,6 +12,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"time"
 
 	gs "github.com/groundswell-health/groundswell"
 	"github.com/groundswell-health/groundswell/csvio"
@@ -44,6 +44,9 @@ type ArchiveReport struct {
 	// ODS code or name, and by email), kept as they were, and those added.
 	OrganisationsMatched, OrganisationsAdded int64
 	PeopleMatched, PeopleAdded               int64
+	// PeopleNarrowed counts people matched whose consent the archive
+	// narrowed: an opt-out it carries is taken (see ImportPeople).
+	PeopleNarrowed int64
 	// ReferralCodesRenewed counts new people whose referral code another
 	// person here had, and who got a new one.
 	ReferralCodesRenewed int64
@@ -54,6 +57,13 @@ type ArchiveReport struct {
 // maxManifest bounds manifest.json, which is read whole.
 const maxManifest = 1 << 20
 
+// maxArchiveBytes bounds what an archive may unpack to, all its files
+// together: a zip of a few kilobytes can claim to unpack to terabytes (a
+// "zip bomb"), and each file is read through twice (checked, then loaded).
+// 2 GiB is several times the archive of a campaign of a million pledges
+// (some hundreds of megabytes).
+const maxArchiveBytes = 2 << 30
+
 // ImportCampaign imports a campaign archive (see ExportCampaign) from r, of
 // the given size, in one write transaction: all of it or nothing. Before
 // anything is read into the database, the archive must hold exactly the files
@@ -63,10 +73,13 @@ const maxManifest = 1 << 20
 // is stored: ErrBadRows. A campaign slug already taken here is ECONFLICT.
 //
 // Areas are matched by code, organisations by ODS code (or, without one, by
-// name), people by email; those found are kept as they are here, and the
+// name), people by email; those found are kept as they are here, but for the
+// opt-outs of people, which are taken as a people file's are, and the
 // others are added. Indicators are added, and their slugs must be free (they
-// are shared by every campaign of an installation). The campaign's rollup is
-// rebuilt in the same transaction.
+// are shared by every campaign of an installation). Pledges awaiting
+// confirmation are left for the outbox to email a link to confirm, as an
+// imported commitments file's are. The campaign's rollup is rebuilt in the
+// same transaction.
 func (s *Store) ImportCampaign(ctx context.Context, r io.ReaderAt, size int64, opt ArchiveImportOptions) (ArchiveReport, error) {
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
@@ -109,7 +122,10 @@ func (s *Store) ImportCampaign(ctx context.Context, r io.ReaderAt, size int64, o
 			return gs.Errorf(gs.EINVALID, "campaign.csv holds no campaign")
 		}
 		rep.CampaignID = im.campaignID
-		return rebuildRollups(ctx, t, im.campaignID)
+		if err := rebuildRollups(ctx, t, im.campaignID); err != nil {
+			return err
+		}
+		return auditArchive(ctx, t, &rep)
 	})
 	if err != nil {
 		if !errors.Is(err, ErrBadRows) && gs.ErrorCode(err) == gs.EINTERNAL {
@@ -126,17 +142,23 @@ func (s *Store) ImportCampaign(ctx context.Context, r io.ReaderAt, size int64, o
 func checkArchive(zr *zip.Reader) (Manifest, map[string]*zip.File, error) {
 	var m Manifest
 	files := map[string]*zip.File{}
+	var size uint64
 	for _, f := range zr.File {
 		if _, dup := files[f.Name]; dup {
 			return m, nil, gs.Errorf(gs.EINVALID, "the archive holds %s twice", f.Name)
 		}
 		files[f.Name] = f
+		// size stays within the bound, so the subtraction cannot wrap.
+		if f.UncompressedSize64 > maxArchiveBytes-size {
+			return m, nil, gs.Errorf(gs.EINVALID, "the archive unpacks to more than the %d GiB a campaign archive may hold", maxArchiveBytes>>30)
+		}
+		size += f.UncompressedSize64
 	}
 	mf := files["manifest.json"]
 	if mf == nil {
 		return m, nil, gs.Errorf(gs.EINVALID, "the archive has no manifest.json: it is not a Groundswell campaign archive")
 	}
-	rc, err := mf.Open()
+	rc, err := openEntry(mf)
 	if err != nil {
 		return m, nil, gs.Errorf(gs.EINVALID, "manifest.json cannot be read: %v", err)
 	}
@@ -194,17 +216,37 @@ func checkArchive(zr *zip.Reader) (Manifest, map[string]*zip.File, error) {
 	return m, files, nil
 }
 
+// entry is one file of an archive, opened.
+type entry struct {
+	io.Reader
+	io.Closer
+}
+
+// openEntry opens a file of an archive to be read no further than the size
+// its header gives, which checkArchive bounds. archive/zip fails a file that
+// runs past that size too; this does not depend on it. One byte more is
+// let through, so that archive/zip reaches the file's end and checks its
+// CRC-32.
+func openEntry(zf *zip.File) (io.ReadCloser, error) {
+	rc, err := zf.Open()
+	if err != nil {
+		return nil, err
+	}
+	return entry{io.LimitReader(rc, int64(min(zf.UncompressedSize64, maxArchiveBytes))+1), rc}, nil
+}
+
 // checkFile compares one file with its manifest entry, saying how it
 // differs ("" when it does not).
 func checkFile(zf *zip.File, want ManifestFile) string {
-	rc, err := zf.Open()
+	rc, err := openEntry(zf)
 	if err != nil {
 		return fmt.Sprintf("%s cannot be read: %v", zf.Name, err)
 	}
 	defer rc.Close()
 	h := sha256.New()
 	tee := io.TeeReader(rc, h)
-	cr := csv.NewReader(tee)
+	// Records bounded in size, as the import reads them.
+	cr := csvio.NewCSVReader(tee)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
 	records := int64(0)
@@ -253,7 +295,7 @@ type archiveImport struct {
 // load reads one file of the archive with its table's loader.
 func (im *archiveImport) load(tab archiveTable, zf *zip.File) error {
 	im.file = tab.name
-	f, err := zf.Open()
+	f, err := openEntry(zf)
 	if err != nil {
 		return gs.Errorf(gs.EINVALID, "%s cannot be read: %v", tab.name, err)
 	}
@@ -667,28 +709,28 @@ func (im *archiveImport) peopleChunk(chunk []csvio.Person, codes map[string]int)
 	if len(chunk) == 0 {
 		return nil
 	}
-	emails := make([]string, len(chunk))
-	var given []string
-	for i, p := range chunk {
-		emails[i] = p.Email
-		if p.ReferralCode != "" {
-			given = append(given, p.ReferralCode)
-		}
-	}
-	existing, err := im.idsByKey(`SELECT email, id FROM people WHERE email IN (%s)`, emails)
+	existing, taken, err := im.peopleOf(chunk)
 	if err != nil {
-		return fmt.Errorf("find people by email: %w", err)
-	}
-	taken, err := im.idsByKey(`SELECT referral_code, id FROM people WHERE referral_code IN (%s)`, given)
-	if err != nil {
-		return fmt.Errorf("find referral codes: %w", err)
+		return err
 	}
 	var rows [][]any
 	var added []string
 	for _, p := range chunk {
-		if id, ok := existing[p.Email]; ok {
-			im.people[p.Email] = id
+		if stored, ok := existing[p.Email]; ok {
+			im.people[p.Email] = stored.id
 			im.rep.PeopleMatched++
+			// Kept as they are here, but for an opt-out the archive
+			// carries: the stricter consent stands.
+			if !im.ok() {
+				continue
+			}
+			narrowed, err := im.narrowConsent(stored, p)
+			if err != nil {
+				return err
+			}
+			if narrowed {
+				im.rep.PeopleNarrowed++
+			}
 			continue
 		}
 		row, ok := im.newPerson(p, taken, codes, true)
@@ -700,6 +742,12 @@ func (im *archiveImport) peopleChunk(chunk []csvio.Person, codes map[string]int)
 		added = append(added, p.Email)
 	}
 	if !im.ok() {
+		// campaign.csv was bad, and nothing will be stored: the new people
+		// are known all the same, so that the rows naming them are checked
+		// and not reported as "not in people.csv" too.
+		for _, e := range added {
+			im.people[e] = 0
+		}
 		return nil
 	}
 	if err := insertMany(im.ctx, im.t, "people", personInsertColumns, rows); err != nil {
@@ -748,7 +796,7 @@ func (im *archiveImport) readCommitments(tab archiveTable, f io.Reader) error {
 			return nil // a bad row elsewhere has been reported
 		}
 		return im.insert("commitments", commitmentInsertColumns, person, action, im.campaignID, c.Status, c.Why, c.Hours, c.OnBehalf, c.Channel,
-			nullID(inviter), newToken(), ms(c.CreatedAt), ms(c.UpdatedAt), nullMS(c.ConfirmedAt), ms(c.CreatedAt),
+			nullID(inviter), newToken(), ms(c.CreatedAt), ms(c.UpdatedAt), nullMS(c.ConfirmedAt), confirmationQueued(c),
 			nullMS(c.ReportedAt), c.Outcome, c.OutcomeReason, dateText(c.FollowupOn))
 	})
 }
@@ -895,4 +943,30 @@ func (im *archiveImport) readEnvelope(tab archiveTable, f io.Reader) error {
 		return im.insert("envelope_entries", []string{"campaign_id", "on_date", "kind", "unit", "amount", "note", "created_at"},
 			im.campaignID, dateText(e.On), e.Kind, e.Unit, e.Amount, e.Note, ms(at))
 	})
+}
+
+// auditArchive records an archive's import in the new campaign's log: what
+// came in, counted, as for any import — never the people it holds.
+func auditArchive(ctx context.Context, t *tx, rep *ArchiveReport) error {
+	files := map[string]int64{}
+	for _, f := range rep.Manifest.Files {
+		files[f.Name] = f.Rows
+	}
+	areas := rep.AreasAdded
+	if areas == nil {
+		areas = []string{}
+	}
+	return t.audit(ctx, change{campaignID: rep.CampaignID, object: gs.AuditImport, verb: gs.AuditImport, label: "campaign archive",
+		after: struct {
+			File                 string           `json:"file"`
+			Campaign             string           `json:"campaign"`
+			ExportedAt           time.Time        `json:"exported_at"`
+			Rows                 map[string]int64 `json:"rows"`
+			AreasAdded           []string         `json:"areas_added"`
+			OrganisationsAdded   int64            `json:"organisations_added"`
+			OrganisationsMatched int64            `json:"organisations_matched"`
+			PeopleAdded          int64            `json:"people_added"`
+			PeopleMatched        int64            `json:"people_matched"`
+		}{"campaign archive", rep.Slug, rep.Manifest.ExportedAt, files, areas, rep.OrganisationsAdded, rep.OrganisationsMatched,
+			rep.PeopleAdded, rep.PeopleMatched}})
 }

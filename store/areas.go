@@ -38,7 +38,7 @@ func (s *Store) CreateArea(ctx context.Context, a *gs.Area) error {
 			return fmt.Errorf("create area: %w", err)
 		}
 		a.ID = id
-		return nil
+		return tx.audit(ctx, change{object: gs.AuditArea, objectID: id, verb: gs.AuditCreate, label: a.Name, after: snapArea(*a)})
 	})
 }
 
@@ -49,6 +49,10 @@ func (s *Store) UpdateArea(ctx context.Context, a *gs.Area) error {
 		return err
 	}
 	return s.writeTx(ctx, func(tx *tx) error {
+		var before gs.Area
+		if err := scanArea(tx.queryRow(ctx, `SELECT `+areaColumns+` FROM areas WHERE id = ?`+tx.d.forChange, a.ID), &before); err != nil {
+			return notFound(err, "area")
+		}
 		if err := checkAreaPlace(ctx, tx, a); err != nil {
 			return err
 		}
@@ -56,8 +60,12 @@ func (s *Store) UpdateArea(ctx context.Context, a *gs.Area) error {
 			a.Code, a.Name, a.Kind, nullID(a.ParentID), a.Population, a.ID)
 		if isUniqueViolation(err) {
 			return gs.FieldErrors{"code": "Another area already has this code"}.Err()
+		} else if err != nil {
+			return err
 		}
-		return err
+		// Areas belong to the whole installation: no campaign.
+		return tx.audit(ctx, change{object: gs.AuditArea, objectID: a.ID, verb: gs.AuditUpdate, label: a.Name,
+			before: snapArea(before), after: snapArea(*a)})
 	})
 }
 

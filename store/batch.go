@@ -150,6 +150,21 @@ func (s *Store) commitPledges(ctx context.Context, batch []*pledgeCall) {
 			c.res, c.err = gs.PledgeResult{}, err
 		}
 	}
+	// A pledge that met a full disk in its savepoint failed alone, and the
+	// batch's transaction did not: /healthz must hear of it all the same.
+	// A batch that stored a new pledge and met no fault shows that the
+	// database stores again: the fault is over.
+	stored, faulty := false, false
+	for _, c := range batch {
+		stored = stored || (c.err == nil && !c.res.Replayed)
+		if Unavailable(c.err) {
+			faulty = true
+			s.noteFault(c.err)
+		}
+	}
+	if stored && !faulty {
+		s.fault.Store(nil)
+	}
 }
 
 // writePledges writes each pledge of a batch in its own savepoint, setting
@@ -171,6 +186,12 @@ func writePledges(ctx context.Context, t *tx, batch []*pledgeCall) error {
 		if c.err != nil {
 			c.res = gs.PledgeResult{}
 			if _, err := tx.exec(ctx, `ROLLBACK TO SAVEPOINT pledge`); err != nil {
+				if Unavailable(c.err) {
+					// SQLite may roll the whole transaction back on a full
+					// disk or an I/O error, savepoints and all: the batch
+					// fails for the fault, not for the missing savepoint.
+					return c.err
+				}
 				return err
 			}
 		}

@@ -86,7 +86,8 @@ func (s *Store) CreateCampaign(ctx context.Context, c *gs.Campaign) error {
 		if _, err := tx.exec(ctx, `INSERT INTO rollup_campaigns (campaign_id, built_at) VALUES (?, ?)`, id, ms(tx.now)); err != nil {
 			return fmt.Errorf("create campaign's rollup: %w", err)
 		}
-		return nil
+		return tx.audit(ctx, change{campaignID: id, object: gs.AuditCampaign, objectID: id, verb: gs.AuditCreate,
+			label: c.Title, after: snapCampaign(*c)})
 	})
 }
 
@@ -96,6 +97,10 @@ func (s *Store) UpdateCampaign(ctx context.Context, c *gs.Campaign) error {
 		return err
 	}
 	return s.writeTx(ctx, func(tx *tx) error {
+		var before gs.Campaign
+		if err := scanCampaign(tx.queryRow(ctx, `SELECT `+campaignColumns+` FROM campaigns WHERE id = ?`+tx.d.forChange, c.ID), &before); err != nil {
+			return notFound(err, "campaign")
+		}
 		if err := checkPredecessor(ctx, tx, c); err != nil {
 			return err
 		}
@@ -106,8 +111,11 @@ func (s *Store) UpdateCampaign(ctx context.Context, c *gs.Campaign) error {
 			nullID(c.PredecessorID), c.DashboardSignedInOnly, ms(c.UpdatedAt), c.ID)
 		if isUniqueViolation(err) {
 			return slugTaken()
+		} else if err != nil {
+			return err
 		}
-		return err
+		return tx.audit(ctx, change{campaignID: c.ID, object: gs.AuditCampaign, objectID: c.ID, verb: gs.AuditUpdate,
+			label: c.Title, before: snapCampaign(before), after: snapCampaign(*c)})
 	})
 }
 

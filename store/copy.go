@@ -67,6 +67,12 @@ var copyTables = []string{
 	"webhooks",
 	"webhook_events",
 	"webhook_deliveries",
+	"erasures",
+	"app_secrets",
+	// Append-only (its triggers refuse UPDATE and DELETE): the copy only
+	// inserts into it, and checkTargetEmpty requires it empty rather than
+	// clearing it.
+	"audit_log",
 }
 
 // CopyTables returns the tables Copy copies, in the order it copies them.

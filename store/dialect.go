@@ -23,12 +23,23 @@ type dialect struct {
 	// migrationLock, when set, is run at the start of each migration
 	// transaction to keep concurrent starts from migrating twice.
 	migrationLock string
-	// rollupShare and rollupExclusive, when set, end a query that locks a
+	// rollupShare and rollupRebuild, when set, end a query that locks a
 	// campaign's row: a change to a commitment holds it shared while it adds
-	// to the rollup, a rebuild exclusively, so a rebuild never counts a
-	// change and then has it added again. SQLite needs none: its writes are
-	// one at a time.
-	rollupShare, rollupExclusive string
+	// to the rollup, a rebuild (or a move of an action's date, or a
+	// commitments import) exclusively, so a rebuild never counts a change
+	// and then has it added again. The exclusive lock is FOR NO KEY UPDATE,
+	// not FOR UPDATE: it conflicts with FOR SHARE all the same, but not with
+	// the FOR KEY SHARE that the foreign key check of a new row referring to
+	// the campaign takes, so new pledges go on while a rebuild or an import
+	// of a million pledges runs. (New pledges add nothing to the rollup.)
+	// rollupExclusive locks other rows (a person's) against every other
+	// writer. SQLite needs none: its writes are one at a time.
+	rollupShare, rollupRebuild, rollupExclusive string
+	// forChange, when set, ends the query that reads a row about to be
+	// changed, for the audit log's "before": the lock the UPDATE itself
+	// would take, taken a moment earlier, so no other change can commit
+	// between the read and the write. SQLite's writes are one at a time.
+	forChange string
 }
 
 var sqliteDialect = dialect{
@@ -54,7 +65,9 @@ var postgresDialect = dialect{
 	// is released when the transaction ends.
 	migrationLock:   `SELECT pg_advisory_xact_lock(7283420915)`,
 	rollupShare:     ` FOR SHARE`,
+	rollupRebuild:   ` FOR NO KEY UPDATE`,
 	rollupExclusive: ` FOR UPDATE`,
+	forChange:       ` FOR NO KEY UPDATE`,
 }
 
 // lockRow locks one row of a table against other writers until the
@@ -72,7 +85,7 @@ func (d dialect) lockRow(ctx context.Context, t *tx, table string, id int64) err
 func (d dialect) lockRollup(ctx context.Context, t *tx, campaignID int64, exclusive bool) error {
 	mode := d.rollupShare
 	if exclusive {
-		mode = d.rollupExclusive
+		mode = d.rollupRebuild
 	}
 	if mode == "" {
 		return nil

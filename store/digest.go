@@ -299,6 +299,16 @@ func (s *Store) StopDigest(ctx context.Context, token string) (l gs.DigestLink, 
 		if _, err := t.exec(ctx, `UPDATE users SET digest_off_at = ? WHERE id = ? AND digest_off_at IS NULL`, ms(t.now), l.User.ID); err != nil {
 			return fmt.Errorf("stop digests of user %d: %w", l.User.ID, err)
 		}
+		// The link acts for the user it was sent to, whoever follows it
+		// and whether or not they are signed in.
+		role := "group lead"
+		if l.User.Role == gs.RoleOrganiser {
+			role = gs.RoleOrganiser
+		}
+		by := gs.Actor{UserID: l.User.ID, Name: l.User.Name, Email: l.User.Email, Role: role, Via: "email link"}
+		if err := t.audit(WithActor(ctx, by), digestChange(l.User, false, true)); err != nil {
+			return err
+		}
 		if _, err := t.exec(ctx, `UPDATE tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL`, ms(t.now), hashToken(token)); err != nil {
 			return fmt.Errorf("spend link: %w", err)
 		}
@@ -311,11 +321,39 @@ func (s *Store) StopDigest(ctx context.Context, token string) (l gs.DigestLink, 
 // SetDigest starts or stops a user's weekly digest.
 func (s *Store) SetDigest(ctx context.Context, userID int64, on bool) error {
 	return s.writeTx(ctx, func(t *tx) error {
-		if on {
-			return t.update(ctx, "user", `UPDATE users SET digest_off_at = NULL WHERE id = ?`, userID)
+		var u gs.User
+		var off sql.NullInt64
+		if err := scanDigestUser(t.queryRow(ctx, `SELECT `+userColumns+`, digest_off_at FROM users WHERE id = ?`+t.d.forChange, userID), &u, &off); err != nil {
+			return notFound(err, "user")
 		}
-		return t.update(ctx, "user", `UPDATE users SET digest_off_at = COALESCE(digest_off_at, ?) WHERE id = ?`, ms(t.now), userID)
+		var err error
+		if on {
+			err = t.update(ctx, "user", `UPDATE users SET digest_off_at = NULL WHERE id = ?`, userID)
+		} else {
+			err = t.update(ctx, "user", `UPDATE users SET digest_off_at = COALESCE(digest_off_at, ?) WHERE id = ?`, ms(t.now), userID)
+		}
+		if err != nil {
+			return err
+		}
+		return t.audit(ctx, digestChange(u, off.Valid, !on))
 	})
+}
+
+// digestChange is the audit entry of a user's digest turned on or off. A
+// user's digest covers every group they lead, in any campaign: it belongs
+// to the installation.
+func digestChange(u gs.User, wasOff, off bool) change {
+	type digestSnap struct {
+		WeeklyDigest bool `json:"weekly_digest"`
+	}
+	verb := gs.AuditEnable
+	if off {
+		verb = gs.AuditDisable
+	}
+	// The user is the object (its id), not named: an erased account's name
+	// must go, and an entry cannot be changed.
+	return change{object: gs.AuditDigest, objectID: u.ID, verb: verb, label: "weekly digest",
+		before: digestSnap{!wasOff}, after: digestSnap{!off}}
 }
 
 // DigestOff reports whether a user has stopped their digests.

@@ -46,13 +46,29 @@ func (s *Store) CreateEnvelopeEntry(ctx context.Context, e *gs.EnvelopeEntry) er
 			return fmt.Errorf("create envelope entry: %w", err)
 		}
 		e.ID = id
-		return nil
+		return tx.audit(ctx, change{campaignID: e.CampaignID, object: gs.AuditEnvelopeEntry, objectID: id, verb: gs.AuditCreate,
+			label: envelopeLabel(*e), after: snapEnvelope(*e)})
 	})
+}
+
+// envelopeLabel names an entry, which has no title: by its kind and date.
+func envelopeLabel(e gs.EnvelopeEntry) string {
+	return e.Kind + " on " + dateText(e.On)
 }
 
 // DeleteEnvelopeEntry removes an entry of a campaign's envelope.
 func (s *Store) DeleteEnvelopeEntry(ctx context.Context, campaignID, id int64) error {
 	return s.writeTx(ctx, func(tx *tx) error {
-		return tx.update(ctx, "envelope entry", `DELETE FROM envelope_entries WHERE id = ? AND campaign_id = ?`, id, campaignID)
+		e := gs.EnvelopeEntry{ID: id, CampaignID: campaignID}
+		err := tx.queryRow(ctx, `SELECT on_date, kind, unit, amount, note FROM envelope_entries WHERE id = ? AND campaign_id = ?`+tx.d.forChange,
+			id, campaignID).Scan(scanDate{&e.On}, &e.Kind, &e.Unit, &e.Amount, &e.Note)
+		if err != nil {
+			return notFound(err, "envelope entry")
+		}
+		if err := tx.update(ctx, "envelope entry", `DELETE FROM envelope_entries WHERE id = ? AND campaign_id = ?`, id, campaignID); err != nil {
+			return err
+		}
+		return tx.audit(ctx, change{campaignID: campaignID, object: gs.AuditEnvelopeEntry, objectID: id, verb: gs.AuditDelete,
+			label: envelopeLabel(e), before: snapEnvelope(e)})
 	})
 }

@@ -22,18 +22,25 @@ import (
 //
 //   - People are matched by email. A person already stored is kept as they
 //     are: their details and consents are their own, as on the pledge form,
-//     where a later pledge changes nothing either. A new person keeps the
-//     file's referral code, unless another person has it.
+//     where a later pledge changes nothing either — except that a consent
+//     only ever narrows: an opt-out in the file (no to the wall or to
+//     contact, a time they unsubscribed) is taken, since it may be the
+//     person's own answer given elsewhere, while an opt-in there never
+//     overrides a no here. A column the file leaves out says nothing. A new
+//     person keeps the file's referral code, unless another person has it.
 //   - Organisations are matched by ODS code, or, for one without a code, by
-//     exact name among those without one. A match is updated to the file's
-//     name, sector and area: an organisations file is how an organiser keeps
-//     the list.
+//     exact name among those without one; a file without an ods_code column
+//     matches by name alone. A match is updated to the file's name, sector
+//     and, if the file has the column, area: an organisations file is how an
+//     organiser keeps the list.
 //   - Commitments name their person by email (who must be stored: import
 //     people first) and their action by group slug and title within the
 //     campaign. A pledge already stored for that person and action is kept as
-//     it is. New ones send no confirmation email (they were made elsewhere),
-//     and a pledge made through an invite link records the invitation too.
-//     The campaign's rollup is rebuilt in the same transaction.
+//     it is. A new confirmed one sends no confirmation email (it was made and
+//     confirmed elsewhere); one awaiting confirmation is emailed a link to
+//     confirm it, as a pledge on the form is, since none came with it. A
+//     pledge made through an invite link records the invitation too. The
+//     campaign's rollup is rebuilt in the same transaction.
 //   - Areas are matched by code and must exist, except that an observations
 //     import creates unknown ones (ImportObservations).
 
@@ -83,7 +90,8 @@ type exchange struct {
 	archive    bool
 	areas      map[string]int64 // code → id
 	orgsByODS  map[string]int64
-	orgsByName map[string]int64 // organisations without an ODS code
+	orgsByName map[string]int64   // organisations without an ODS code
+	orgsCoded  map[string][]int64 // organisations with an ODS code, by name
 
 	renewedCodes int64 // referral codes replaced, being another's
 }
@@ -98,7 +106,7 @@ func (x *exchange) reject(line int, format string, args ...any) {
 // runImport runs fn in a write transaction, reading rows in chunks: all of
 // them stored, or none if anything fails or, unless KeepGood, any row was
 // refused.
-func (s *Store) runImport(ctx context.Context, what string, opt ImportOptions, fn func(x *exchange) error) (ExchangeReport, error) {
+func (s *Store) runImport(ctx context.Context, what string, campaignID int64, opt ImportOptions, fn func(x *exchange) error) (ExchangeReport, error) {
 	var rep ExchangeReport
 	err := s.writeTx(ctx, func(t *tx) error {
 		rep = ExchangeReport{}
@@ -110,7 +118,19 @@ func (s *Store) runImport(ctx context.Context, what string, opt ImportOptions, f
 		if rep.Rejected > 0 && !opt.KeepGood {
 			return ErrBadRows
 		}
-		return nil
+		if rep.Inserted+rep.Updated == 0 {
+			return nil // nothing changed: nothing to audit
+		}
+		// Counts only: the rows may be people, whose details are theirs.
+		return t.audit(ctx, change{campaignID: campaignID, object: gs.AuditImport, verb: gs.AuditImport, label: what,
+			after: struct {
+				File     string `json:"file"`
+				Rows     int64  `json:"rows"`
+				Inserted int64  `json:"inserted"`
+				Updated  int64  `json:"updated"`
+				Kept     int64  `json:"kept"`
+				Rejected int64  `json:"rejected"`
+			}{what, rep.Rows, rep.Inserted, rep.Updated, rep.Kept, rep.Rejected}})
 	})
 	if err != nil && !errors.Is(err, ErrBadRows) && gs.ErrorCode(err) == gs.EINTERNAL {
 		err = fmt.Errorf("import %s: %w", what, err)
@@ -165,7 +185,7 @@ func chunks[T any](x *exchange, rows iter.Seq2[T, error], flush func([]T) error)
 // loadPlaces reads every area's and organisation's key: both lists are
 // short (hundreds, a few thousand).
 func (x *exchange) loadPlaces() error {
-	x.areas, x.orgsByODS, x.orgsByName = map[string]int64{}, map[string]int64{}, map[string]int64{}
+	x.areas, x.orgsByODS, x.orgsByName, x.orgsCoded = map[string]int64{}, map[string]int64{}, map[string]int64{}, map[string][]int64{}
 	err := eachRow(x.ctx, x.t, `SELECT code, id FROM areas`, nil, func(scan func(...any) error) error {
 		var code string
 		var id int64
@@ -186,6 +206,7 @@ func (x *exchange) loadPlaces() error {
 		}
 		if ods != "" {
 			x.orgsByODS[ods] = id
+			x.orgsCoded[name] = append(x.orgsCoded[name], id)
 		} else if _, dup := x.orgsByName[name]; !dup {
 			x.orgsByName[name] = id // the oldest of any with the same name
 		}
@@ -307,9 +328,9 @@ func nullMS(t time.Time) any {
 
 // ImportPeople stores people from a people file (see the rules above): new
 // people are added; people already stored, matched by email, are kept as
-// they are.
+// they are, but for the file's opt-outs (counted as updated).
 func (s *Store) ImportPeople(ctx context.Context, rows iter.Seq2[csvio.Person, error], opt ImportOptions) (ExchangeReport, error) {
-	return s.runImport(ctx, "people", opt, func(x *exchange) error {
+	return s.runImport(ctx, "people", 0, opt, func(x *exchange) error {
 		if err := x.loadPlaces(); err != nil {
 			return err
 		}
@@ -322,26 +343,22 @@ var personInsertColumns = []string{"email", "name", "profession", "organisation_
 	"show_on_wall", "contact_ok", "referral_code", "created_at", "unsubscribed_at"}
 
 func (x *exchange) people(chunk []csvio.Person, codes map[string]int) error {
-	emails := make([]string, len(chunk))
-	var given []string
-	for i, p := range chunk {
-		emails[i] = p.Email
-		if p.ReferralCode != "" {
-			given = append(given, p.ReferralCode)
-		}
-	}
-	existing, err := x.idsByKey(`SELECT email, id FROM people WHERE email IN (%s)`, emails)
+	existing, taken, err := x.peopleOf(chunk)
 	if err != nil {
-		return fmt.Errorf("find people by email: %w", err)
-	}
-	taken, err := x.idsByKey(`SELECT referral_code, id FROM people WHERE referral_code IN (%s)`, given)
-	if err != nil {
-		return fmt.Errorf("find referral codes: %w", err)
+		return err
 	}
 	var rows [][]any
 	for _, p := range chunk {
-		if _, ok := existing[p.Email]; ok {
-			x.rep.Kept++
+		if stored, ok := existing[p.Email]; ok {
+			narrowed, err := x.narrowConsent(stored, p)
+			if err != nil {
+				return err
+			}
+			if narrowed {
+				x.rep.Updated++
+			} else {
+				x.rep.Kept++
+			}
 			continue
 		}
 		row, ok := x.newPerson(p, taken, codes, false)
@@ -352,6 +369,75 @@ func (x *exchange) people(chunk []csvio.Person, codes map[string]int) error {
 		x.rep.Inserted++
 	}
 	return insertMany(x.ctx, x.t, "people", personInsertColumns, rows)
+}
+
+// storedPerson is what an import needs of a person already stored: who they
+// are and their consents, which a file may narrow.
+type storedPerson struct {
+	id                    int64
+	showOnWall, contactOK bool
+	unsubscribedAt        time.Time
+}
+
+// peopleOf finds the people of a chunk already stored, by email, and which
+// of the referral codes the chunk gives are taken.
+func (x *exchange) peopleOf(chunk []csvio.Person) (map[string]storedPerson, map[string]int64, error) {
+	emails := make([]string, len(chunk))
+	var given []string
+	for i, p := range chunk {
+		emails[i] = p.Email
+		if p.ReferralCode != "" {
+			given = append(given, p.ReferralCode)
+		}
+	}
+	existing := map[string]storedPerson{}
+	if len(emails) > 0 {
+		err := eachRow(x.ctx, x.t, `SELECT email, id, show_on_wall, contact_ok, unsubscribed_at FROM people WHERE email IN (`+placeholders(len(emails))+`)`,
+			anySlice(emails), func(scan func(...any) error) error {
+				var email string
+				var p storedPerson
+				if err := scan(&email, &p.id, &p.showOnWall, &p.contactOK, scanTime{&p.unsubscribedAt}); err != nil {
+					return err
+				}
+				existing[email] = p
+				return nil
+			})
+		if err != nil {
+			return nil, nil, fmt.Errorf("find people by email: %w", err)
+		}
+	}
+	taken, err := x.idsByKey(`SELECT referral_code, id FROM people WHERE referral_code IN (%s)`, given)
+	if err != nil {
+		return nil, nil, fmt.Errorf("find referral codes: %w", err)
+	}
+	return existing, taken, nil
+}
+
+// narrowConsent takes a file's opt-outs for a person already stored: each
+// consent becomes the stricter of the two (stored and file), and a time
+// they unsubscribed is taken if none is stored. A consent may be the
+// person's own answer, given wherever the file was written; an opt-in there
+// never overrides a no here, and a column the file leaves out says nothing.
+// It reports whether anything changed.
+func (x *exchange) narrowConsent(stored storedPerson, p csvio.Person) (bool, error) {
+	next := stored
+	if p.Columns.Has("show_on_wall") {
+		next.showOnWall = stored.showOnWall && p.ShowOnWall
+	}
+	if p.Columns.Has("contact_ok") {
+		next.contactOK = stored.contactOK && p.ContactOK
+	}
+	if p.Columns.Has("unsubscribed_at") && stored.unsubscribedAt.IsZero() {
+		next.unsubscribedAt = p.UnsubscribedAt
+	}
+	if next.showOnWall == stored.showOnWall && next.contactOK == stored.contactOK && next.unsubscribedAt.Equal(stored.unsubscribedAt) {
+		return false, nil
+	}
+	if _, err := x.t.exec(x.ctx, `UPDATE people SET show_on_wall = ?, contact_ok = ?, unsubscribed_at = ? WHERE id = ?`,
+		next.showOnWall, next.contactOK, nullMS(next.unsubscribedAt), stored.id); err != nil {
+		return false, fmt.Errorf("line %d: narrow the consent of a person stored: %w", p.Line, err)
+	}
+	return true, nil
 }
 
 // newPerson is the row of a new person, or false if the row is refused. A
@@ -393,7 +479,7 @@ func (x *exchange) newPerson(p csvio.Person, taken map[string]int64, codes map[s
 // the rules above): an organisation matched by ODS code, or by name when it
 // has none, is updated; others are added.
 func (s *Store) ImportOrganisations(ctx context.Context, rows iter.Seq2[csvio.Organisation, error], opt ImportOptions) (ExchangeReport, error) {
-	return s.runImport(ctx, "organisations", opt, func(x *exchange) error {
+	return s.runImport(ctx, "organisations", 0, opt, func(x *exchange) error {
 		if err := x.loadPlaces(); err != nil {
 			return err
 		}
@@ -418,6 +504,18 @@ func (x *exchange) organisationRow(o csvio.Organisation) error {
 	if o.ODSCode == "" {
 		id = x.orgsByName[o.Name]
 	}
+	if id == 0 && !o.Columns.Has("ods_code") {
+		// The file says nothing of codes: the organisation of that name,
+		// if there is one, whatever its code.
+		switch coded := x.orgsCoded[o.Name]; len(coded) {
+		case 0:
+		case 1:
+			id = coded[0]
+		default:
+			x.reject(o.Line, "name: %d organisations with ODS codes are called %q: add an ods_code column to say which", len(coded), o.Name)
+			return nil
+		}
+	}
 	if id == 0 {
 		id, err := x.t.insertID(x.ctx, `INSERT INTO organisations (name, ods_code, sector, area_id, created_at) VALUES (?, ?, ?, ?, ?)`,
 			o.Name, o.ODSCode, o.Sector, area, ms(x.t.now))
@@ -426,15 +524,23 @@ func (x *exchange) organisationRow(o csvio.Organisation) error {
 		}
 		if o.ODSCode != "" {
 			x.orgsByODS[o.ODSCode] = id
+			x.orgsCoded[o.Name] = append(x.orgsCoded[o.Name], id)
 		} else {
 			x.orgsByName[o.Name] = id
 		}
 		x.rep.Inserted++
 		return nil
 	}
-	res, err := x.t.exec(x.ctx, `UPDATE organisations SET name = ?, sector = ?, area_id = ?
+	// A file without an area_code column leaves each organisation's area
+	// as it is: it says nothing about it, where an empty cell says none.
+	q, args := `UPDATE organisations SET name = ?, sector = ?, area_id = ?
 		WHERE id = ? AND NOT (name = ? AND sector = ? AND COALESCE(area_id, 0) = ?)`,
-		o.Name, o.Sector, area, id, o.Name, o.Sector, nullZero(area))
+		[]any{o.Name, o.Sector, area, id, o.Name, o.Sector, nullZero(area)}
+	if !o.Columns.Has("area_code") {
+		q, args = `UPDATE organisations SET name = ?, sector = ? WHERE id = ? AND NOT (name = ? AND sector = ?)`,
+			[]any{o.Name, o.Sector, id, o.Name, o.Sector}
+	}
+	res, err := x.t.exec(x.ctx, q, args...)
 	if err != nil {
 		return fmt.Errorf("line %d: update organisation: %w", o.Line, err)
 	}
@@ -457,13 +563,15 @@ func nullZero(id any) any {
 // ImportCommitments stores the pledges of a commitments file in a campaign
 // (see the rules above) and rebuilds the campaign's rollup.
 func (s *Store) ImportCommitments(ctx context.Context, campaignID int64, rows iter.Seq2[csvio.Commitment, error], opt ImportOptions) (ExchangeReport, error) {
-	return s.runImport(ctx, "commitments", opt, func(x *exchange) error {
+	return s.runImport(ctx, "commitments", campaignID, opt, func(x *exchange) error {
 		if !exists(ctx, x.t, `SELECT 1 FROM campaigns WHERE id = ?`, campaignID) {
 			return gs.Errorf(gs.ENOTFOUND, "campaign not found")
 		}
 		// Held from the start, as the rebuild at the end holds it: a pledge
 		// changed meanwhile waits, rather than lock a person's row that
 		// this import's pledges refer to and then wait for the campaign's.
+		// New pledges do not wait: the lock is one a foreign key's check
+		// passes (lockRollup).
 		if err := x.t.d.lockRollup(ctx, x.t, campaignID, true); err != nil {
 			return fmt.Errorf("lock campaign %d's rollup: %w", campaignID, err)
 		}
@@ -524,6 +632,20 @@ func (ix actionIndex) find(group, title string) (int64, string) {
 	return ids[0], ""
 }
 
+// confirmationQueued is an imported pledge's confirmation_queued_at. One
+// awaiting confirmation is left unqueued, so that the outbox emails its owner
+// a link to confirm it (QueueConfirmations): a link came with it from nowhere,
+// and without one it could never be confirmed. Its confirmation window runs
+// from then, not from when it was made (ExpireUnconfirmed), so that an old
+// pledge is not removed before its owner has had the email. A confirmed one
+// is marked queued, when it was made: it needs no email.
+func confirmationQueued(c csvio.Commitment) any {
+	if c.ConfirmedAt.IsZero() {
+		return nil
+	}
+	return ms(c.CreatedAt)
+}
+
 var commitmentInsertColumns = []string{"person_id", "action_id", "campaign_id", "status", "why", "hours", "on_behalf", "channel",
 	"invited_by_id", "receipt_token", "created_at", "updated_at", "confirmed_at", "confirmation_queued_at", "reported_at",
 	"outcome", "outcome_reason", "followup_on"}
@@ -581,10 +703,8 @@ func (x *exchange) commitments(campaignID int64, acts actionIndex, chunk []csvio
 			continue
 		}
 		pledged[[2]int64{person, action}] = true
-		// confirmation_queued_at is set so that the outbox sends no
-		// confirmation email: the pledge was made elsewhere.
 		rows = append(rows, []any{person, action, campaignID, c.Status, c.Why, c.Hours, c.OnBehalf, c.Channel, nullID(inviter),
-			newToken(), ms(c.CreatedAt), ms(c.UpdatedAt), nullMS(c.ConfirmedAt), ms(c.CreatedAt),
+			newToken(), ms(c.CreatedAt), ms(c.UpdatedAt), nullMS(c.ConfirmedAt), confirmationQueued(c),
 			nullMS(c.ReportedAt), c.Outcome, c.OutcomeReason, dateText(c.FollowupOn)})
 		if inviter != 0 {
 			edges = append(edges, []any{campaignID, person, inviter, ms(c.CreatedAt)})
@@ -608,11 +728,19 @@ func (x *exchange) commitments(campaignID int64, acts actionIndex, chunk []csvio
 // Exports. Each reads its rows in one read transaction, a consistent
 // snapshot, and hands them to fn one at a time: nothing is held but the row.
 
-// campaignPeople are the people of a campaign: those with a pledge in it, and
-// those in its invitation graph.
+// campaignPeople are the people a campaign's archive carries: those with a
+// pledge in it, and those its pledges and invitation graph name (an inviter
+// need not have pledged in it), since relationships.csv and commitments.csv
+// refer to them in people.csv.
 const campaignPeople = `SELECT person_id FROM commitments WHERE campaign_id = ?
+	UNION SELECT invited_by_id FROM commitments WHERE campaign_id = ? AND invited_by_id IS NOT NULL
 	UNION SELECT from_id FROM relationships WHERE campaign_id = ?
 	UNION SELECT to_id FROM relationships WHERE campaign_id = ?`
+
+// campaignPledgers are the people with a pledge in a campaign, each with
+// whether one of their pledges there is confirmed (1) or none is (0).
+const campaignPledgers = `SELECT person_id, MAX(CASE WHEN confirmed_at IS NULL THEN 0 ELSE 1 END) AS confirmed
+	FROM commitments WHERE campaign_id = ? GROUP BY person_id`
 
 // campaignOrganisations are the organisations of a campaign: its alliance
 // (members, and those with action plan items kept after leaving it) and the
@@ -623,8 +751,15 @@ const campaignOrganisations = `SELECT organisation_id FROM alliance_members WHER
 
 // Export queries: the rows of each kind of file, for a campaign. Each has
 // a count of the same rows, for progress.
+//
+// A people file holds those with a pledge in the campaign — as the API's
+// people are — with whether they have confirmed one; an archive's holds
+// also the inviters its records name (archivePeopleFrom).
 const (
-	peopleFrom = ` FROM people p LEFT JOIN organisations o ON o.id = p.organisation_id LEFT JOIN areas a ON a.id = p.area_id
+	peopleFrom = ` FROM people p JOIN (` + campaignPledgers + `) k ON k.person_id = p.id
+		LEFT JOIN organisations o ON o.id = p.organisation_id LEFT JOIN areas a ON a.id = p.area_id`
+	archivePeopleFrom = ` FROM people p LEFT JOIN (` + campaignPledgers + `) k ON k.person_id = p.id
+		LEFT JOIN organisations o ON o.id = p.organisation_id LEFT JOIN areas a ON a.id = p.area_id
 		WHERE p.id IN (` + campaignPeople + `)`
 	organisationsFrom = ` FROM organisations o LEFT JOIN areas a ON a.id = o.area_id WHERE o.id IN (` + campaignOrganisations + `)`
 	commitmentsFrom   = ` FROM commitments c JOIN people p ON p.id = c.person_id JOIN actions a ON a.id = c.action_id
@@ -639,8 +774,8 @@ var exportKinds = map[string]struct {
 	from string
 	args int
 }{
-	"people":        {peopleFrom, 3},
-	"organisations": {organisationsFrom, 5},
+	"people":        {peopleFrom, 1},
+	"organisations": {organisationsFrom, 6},
 	"commitments":   {commitmentsFrom, 1},
 	"observations":  {observationsFrom, 1},
 }
@@ -670,23 +805,28 @@ func (s *Store) ExportCount(ctx context.Context, kind string, campaignID int64) 
 	return n, nil
 }
 
-// ExportPeople calls fn for each person of a campaign — with a pledge in it,
-// or in its invitation graph — by email.
+// ExportPeople calls fn for each person with a pledge in a campaign, by
+// email, saying whether they have confirmed one. It is the organisers'
+// list, as the API's people are: with emails, whatever their consent to
+// contact, and those awaiting confirmation marked as such.
 func (s *Store) ExportPeople(ctx context.Context, campaignID int64, fn func(csvio.Person) error) error {
-	err := s.readTx(ctx, func(t *tx) error { return exportPeople(ctx, t, campaignID, fn) })
+	err := s.readTx(ctx, func(t *tx) error { return exportPeople(ctx, t, peopleFrom, campaignArgs(campaignID, 1), fn) })
 	if err != nil {
 		return fmt.Errorf("export people: %w", err)
 	}
 	return nil
 }
 
-func exportPeople(ctx context.Context, t *tx, campaignID int64, fn func(csvio.Person) error) error {
+// exportPeople writes the people that from (peopleFrom or
+// archivePeopleFrom) selects.
+func exportPeople(ctx context.Context, t *tx, from string, args []any, fn func(csvio.Person) error) error {
 	return eachRow(ctx, t, `SELECT p.email, p.name, p.profession, COALESCE(o.ods_code, ''), COALESCE(o.name, ''), p.organisation_name,
-			COALESCE(a.code, ''), p.show_on_wall, p.contact_ok, p.referral_code, p.created_at, p.unsubscribed_at`+peopleFrom+` ORDER BY p.email`,
-		campaignArgs(campaignID, 3), func(scan func(...any) error) error {
+			COALESCE(a.code, ''), p.show_on_wall, p.contact_ok, p.referral_code, p.created_at, p.unsubscribed_at, COALESCE(k.confirmed, 0)`+
+		from+` ORDER BY p.email`,
+		args, func(scan func(...any) error) error {
 			var p csvio.Person
 			if err := scan(&p.Email, &p.Name, &p.Profession, &p.OrganisationODSCode, &p.Organisation, &p.OrganisationName, &p.AreaCode,
-				&p.ShowOnWall, &p.ContactOK, &p.ReferralCode, scanTime{&p.CreatedAt}, scanTime{&p.UnsubscribedAt}); err != nil {
+				&p.ShowOnWall, &p.ContactOK, &p.ReferralCode, scanTime{&p.CreatedAt}, scanTime{&p.UnsubscribedAt}, &p.Confirmed); err != nil {
 				return err
 			}
 			return fn(p)
@@ -707,7 +847,7 @@ func (s *Store) ExportOrganisations(ctx context.Context, campaignID int64, fn fu
 func exportOrganisations(ctx context.Context, t *tx, campaignID int64, fn func(csvio.Organisation) error) error {
 	q, args := ` FROM organisations o LEFT JOIN areas a ON a.id = o.area_id`, []any(nil)
 	if campaignID != 0 {
-		q, args = organisationsFrom, campaignArgs(campaignID, 5)
+		q, args = organisationsFrom, campaignArgs(campaignID, exportKinds["organisations"].args)
 	}
 	return eachRow(ctx, t, `SELECT o.name, o.ods_code, o.sector, COALESCE(a.code, '')`+q+
 		` ORDER BY CASE WHEN o.ods_code = '' THEN 1 ELSE 0 END, o.ods_code, o.name, o.id`, args,

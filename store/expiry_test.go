@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"testing"
 	"time"
 
@@ -29,13 +30,21 @@ func TestExpireUnconfirmed(t *testing.T) {
 		if c := counts(t, st, f.Campaign.ID); c.Awaiting != 1 || c.Relationships != 1 {
 			t.Fatalf("before: %+v", c)
 		}
+		// The window runs from the confirmation email: one not queued yet
+		// is waited for, however old the pledge.
+		st.Now = func() time.Time { return start.Add(8 * 24 * time.Hour) }
+		if n, err := st.ExpireUnconfirmed(ctx, 7*24*time.Hour); err != nil || n != 0 {
+			t.Fatalf("before its email: %d removed, %v", n, err)
+		}
+		st.Now = func() time.Time { return start.Add(24 * time.Hour) }
+		queueConfirmations(t, st)
 
 		// Within the window nothing goes.
-		st.Now = func() time.Time { return start.Add(6 * 24 * time.Hour) }
+		st.Now = func() time.Time { return start.Add(7 * 24 * time.Hour) }
 		if n, err := st.ExpireUnconfirmed(ctx, 7*24*time.Hour); err != nil || n != 0 {
 			t.Fatalf("within the window: %d removed, %v", n, err)
 		}
-		st.Now = func() time.Time { return start.Add(8 * 24 * time.Hour) }
+		st.Now = func() time.Time { return start.Add(8*24*time.Hour + time.Second) }
 		n, err := st.ExpireUnconfirmed(ctx, 7*24*time.Hour)
 		if err != nil || n != 1 {
 			t.Fatalf("after the window: %d removed, %v", n, err)
@@ -54,4 +63,13 @@ func TestExpireUnconfirmed(t *testing.T) {
 			t.Errorf("the confirmed pledge went: %v", err)
 		}
 	})
+}
+
+// queueConfirmations marks every pledge awaiting its confirmation email as
+// queued, as the outbox's dispatcher does, sending nothing.
+func queueConfirmations(t *testing.T, st *store.Store) {
+	t.Helper()
+	if _, err := st.QueueConfirmations(context.Background(), 1000, func(*sql.Tx, []int64) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -74,7 +74,8 @@ func (s *Store) CreateGroup(ctx context.Context, g *gs.Group) error {
 			return fmt.Errorf("create group: %w", err)
 		}
 		g.ID = id
-		return nil
+		return tx.audit(ctx, change{campaignID: g.CampaignID, object: gs.AuditGroup, objectID: id, verb: gs.AuditCreate,
+			label: g.Name, after: snapGroup(*g)})
 	})
 }
 
@@ -84,12 +85,19 @@ func (s *Store) UpdateGroup(ctx context.Context, g *gs.Group) error {
 		return err
 	}
 	return s.writeTx(ctx, func(tx *tx) error {
+		var before gs.Group
+		if err := scanGroup(tx.queryRow(ctx, `SELECT `+groupColumns+` FROM stakeholder_groups g WHERE g.id = ?`+tx.d.forChange, g.ID), &before); err != nil {
+			return notFound(err, "group")
+		}
 		err := tx.update(ctx, "group", `UPDATE stakeholder_groups SET slug = ?, name = ?, description = ?, goal = ?, target = ? WHERE id = ?`,
 			g.Slug, g.Name, g.Description, g.Goal, g.Target, g.ID)
 		if isUniqueViolation(err) {
 			return gs.FieldErrors{"slug": "Another group in this campaign already uses this web address"}.Err()
+		} else if err != nil {
+			return err
 		}
-		return err
+		return tx.audit(ctx, change{campaignID: before.CampaignID, object: gs.AuditGroup, objectID: g.ID, verb: gs.AuditUpdate,
+			label: g.Name, before: snapGroup(before), after: snapGroup(*g)})
 	})
 }
 
@@ -161,8 +169,25 @@ func (s *Store) CreateAction(ctx context.Context, a *gs.Action) error {
 			return fmt.Errorf("create action: %w", err)
 		}
 		a.ID = id
-		return setActionIndicators(ctx, tx, a)
+		if err := setActionIndicators(ctx, tx, a); err != nil {
+			return err
+		}
+		campaignID, err := groupCampaign(ctx, tx, a.GroupID)
+		if err != nil {
+			return err
+		}
+		return tx.audit(ctx, change{campaignID: campaignID, object: gs.AuditAction, objectID: id, verb: gs.AuditCreate,
+			label: a.Title, after: snapAction(*a)})
 	})
+}
+
+// groupCampaign returns the campaign of a group.
+func groupCampaign(ctx context.Context, tx *tx, groupID int64) (int64, error) {
+	var id int64
+	if err := tx.queryRow(ctx, `SELECT campaign_id FROM stakeholder_groups WHERE id = ?`, groupID).Scan(&id); err != nil {
+		return 0, fmt.Errorf("find group %d's campaign: %w", groupID, notFound(err, "group"))
+	}
+	return id, nil
 }
 
 // UpdateAction validates and stores changes to an action.
@@ -171,14 +196,33 @@ func (s *Store) UpdateAction(ctx context.Context, a *gs.Action) error {
 		return err
 	}
 	return s.writeTx(ctx, func(tx *tx) error {
+		var before gs.Action
 		err := changeActionDue(ctx, tx, a.ID, func() error {
+			// Read here, where changeActionDue holds the campaign: a move
+			// of the date made meanwhile is in "before".
+			if err := scanAction(tx.queryRow(ctx, `SELECT `+actionColumns+` FROM actions a WHERE a.id = ?`+tx.d.forChange, a.ID), &before); err != nil {
+				return notFound(err, "action")
+			}
+			if err := actionIndicators(ctx, tx, []*gs.Action{&before}); err != nil {
+				return err
+			}
 			return tx.update(ctx, "action", `UPDATE actions SET title = ?, description = ?, due_on = ?, target = ?, retired = ? WHERE id = ?`,
 				a.Title, a.Description, dateText(a.DueOn), a.Target, a.Retired, a.ID)
 		})
 		if err != nil {
 			return err
 		}
-		return setActionIndicators(ctx, tx, a)
+		if err := setActionIndicators(ctx, tx, a); err != nil {
+			return err
+		}
+		campaignID, err := groupCampaign(ctx, tx, before.GroupID)
+		if err != nil {
+			return err
+		}
+		after := *a
+		after.GroupID = before.GroupID // an action stays in its group
+		return tx.audit(ctx, change{campaignID: campaignID, object: gs.AuditAction, objectID: a.ID, verb: gs.AuditUpdate,
+			label: a.Title, before: snapAction(before), after: snapAction(after)})
 	})
 }
 
@@ -233,7 +277,8 @@ func (s *Store) CreateMilestone(ctx context.Context, m *gs.Milestone) error {
 			return fmt.Errorf("create milestone: %w", err)
 		}
 		m.ID = id
-		return nil
+		return tx.audit(ctx, change{campaignID: m.CampaignID, object: gs.AuditMilestone, objectID: id, verb: gs.AuditCreate,
+			label: m.Title, after: snapMilestone(*m)})
 	})
 }
 
@@ -243,14 +288,37 @@ func (s *Store) UpdateMilestone(ctx context.Context, m *gs.Milestone) error {
 		return err
 	}
 	return s.writeTx(ctx, func(tx *tx) error {
-		return tx.update(ctx, "milestone", `UPDATE milestones SET title = ?, on_date = ?, description = ? WHERE id = ?`,
-			m.Title, dateText(m.On), m.Description, m.ID)
+		before, err := milestoneForChange(ctx, tx, m.ID)
+		if err != nil {
+			return err
+		}
+		if err := tx.update(ctx, "milestone", `UPDATE milestones SET title = ?, on_date = ?, description = ? WHERE id = ?`,
+			m.Title, dateText(m.On), m.Description, m.ID); err != nil {
+			return err
+		}
+		return tx.audit(ctx, change{campaignID: before.CampaignID, object: gs.AuditMilestone, objectID: m.ID, verb: gs.AuditUpdate,
+			label: m.Title, before: snapMilestone(before), after: snapMilestone(*m)})
 	})
+}
+
+// milestoneForChange reads a milestone about to be changed.
+func milestoneForChange(ctx context.Context, tx *tx, id int64) (gs.Milestone, error) {
+	var m gs.Milestone
+	err := scanMilestone(tx.queryRow(ctx, `SELECT `+milestoneColumns+` FROM milestones WHERE id = ?`+tx.d.forChange, id), &m)
+	return m, notFound(err, "milestone")
 }
 
 // DeleteMilestone removes a milestone.
 func (s *Store) DeleteMilestone(ctx context.Context, id int64) error {
 	return s.writeTx(ctx, func(tx *tx) error {
-		return tx.update(ctx, "milestone", `DELETE FROM milestones WHERE id = ?`, id)
+		before, err := milestoneForChange(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if err := tx.update(ctx, "milestone", `DELETE FROM milestones WHERE id = ?`, id); err != nil {
+			return err
+		}
+		return tx.audit(ctx, change{campaignID: before.CampaignID, object: gs.AuditMilestone, objectID: id, verb: gs.AuditDelete,
+			label: before.Title, before: snapMilestone(before)})
 	})
 }

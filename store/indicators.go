@@ -135,7 +135,8 @@ func (s *Store) CreateIndicator(ctx context.Context, i *gs.Indicator) error {
 			return fmt.Errorf("create indicator: %w", err)
 		}
 		i.ID = id
-		return nil
+		return tx.audit(ctx, change{campaignID: i.CampaignID, object: gs.AuditIndicator, objectID: id, verb: gs.AuditCreate,
+			label: i.Name, after: snapIndicator(*i)})
 	})
 }
 
@@ -146,13 +147,20 @@ func (s *Store) UpdateIndicator(ctx context.Context, i *gs.Indicator) error {
 		return err
 	}
 	return s.writeTx(ctx, func(tx *tx) error {
+		var before gs.Indicator
+		if err := scanIndicator(tx.queryRow(ctx, `SELECT `+indicatorColumns+` FROM indicators WHERE id = ?`+tx.d.forChange, i.ID), &before); err != nil {
+			return notFound(err, "indicator")
+		}
 		err := tx.update(ctx, "indicator", `UPDATE indicators SET slug = ?, name = ?, unit = ?, direction = ?, target = ?,
 			definition = ?, source = ?, caveats = ? WHERE id = ?`,
 			i.Slug, i.Name, i.Unit, i.Direction, i.Target, i.Definition, i.Source, i.Caveats, i.ID)
 		if isUniqueViolation(err) {
 			return gs.FieldErrors{"slug": "Another indicator already uses this web address"}.Err()
+		} else if err != nil {
+			return err
 		}
-		return err
+		return tx.audit(ctx, change{campaignID: before.CampaignID, object: gs.AuditIndicator, objectID: i.ID, verb: gs.AuditUpdate,
+			label: i.Name, before: snapIndicator(before), after: snapIndicator(*i)})
 	})
 }
 

@@ -93,6 +93,24 @@ func (s *Store) SendGroupMessage(ctx context.Context, in gs.GroupMessageInput, e
 		} else if err != nil {
 			return fmt.Errorf("record message: %w", err)
 		}
+		// That a message went, to which group and to how many: neither
+		// its recipients nor its words, which may name a participant. The
+		// words stay with the message (object_id), where an erasure can
+		// take a name out of them; this entry could never be changed.
+		var campaignID int64
+		var group string
+		if err := t.queryRow(ctx, `SELECT campaign_id, name FROM stakeholder_groups WHERE id = ?`, m.GroupID).Scan(&campaignID, &group); err != nil {
+			return fmt.Errorf("find group %d: %w", m.GroupID, err)
+		}
+		err = t.audit(ctx, change{campaignID: campaignID, object: gs.AuditGroupMessage, objectID: m.ID, verb: gs.AuditSend,
+			label: group, after: struct {
+				GroupID    int64  `json:"group_id"`
+				SenderRole string `json:"sender_role"`
+				Recipients int    `json:"recipients"`
+			}{m.GroupID, m.SenderRole, m.Recipients}})
+		if err != nil {
+			return err
+		}
 		for _, r := range recipients {
 			r.MessageID = m.ID
 			if err := enqueue(ctx, t.tx, r); err != nil {

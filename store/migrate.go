@@ -77,12 +77,16 @@ func (s *Store) migrate(ctx context.Context) error {
 			if n > 0 {
 				return nil
 			}
-			for _, stmt := range splitStatements(s.d.types.Replace(m.sql)) {
+			src, err := forDialect(m.sql, s.d.name)
+			if err != nil {
+				return err
+			}
+			for _, stmt := range splitStatements(s.d.types.Replace(src)) {
 				if _, err := tx.exec(ctx, stmt); err != nil {
 					return fmt.Errorf("%w\n%s", err, stmt)
 				}
 			}
-			_, err := tx.exec(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
+			_, err = tx.exec(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
 				m.version, m.name, ms(tx.now))
 			return err
 		})
@@ -93,20 +97,67 @@ func (s *Store) migrate(ctx context.Context) error {
 	return nil
 }
 
+// dialectMarker starts a part of a migration that only one database runs:
+// "-- dialect: sqlite", "-- dialect: postgres", or "-- dialect: all" to
+// return to SQL both run. Most migrations need none: {{…}} covers the types.
+// Triggers and functions are the exception (SQLite's RAISE in a trigger
+// body, PostgreSQL's plpgsql).
+const dialectMarker = "-- dialect:"
+
+// forDialect keeps the lines of a migration that the dialect runs. An
+// unknown dialect name is an error, so a misspelt marker cannot quietly
+// leave a statement out.
+func forDialect(src, dialect string) (string, error) {
+	var b strings.Builder
+	current := "all"
+	for i, line := range strings.Split(src, "\n") {
+		if name, ok := strings.CutPrefix(strings.TrimSpace(line), dialectMarker); ok {
+			current = strings.TrimSpace(name)
+			if current != "all" && current != sqliteDialect.name && current != postgresDialect.name {
+				return "", fmt.Errorf("line %d: unknown dialect %q (all, %s or %s)", i+1, current, sqliteDialect.name, postgresDialect.name)
+			}
+			continue
+		}
+		if current == "all" || current == dialect {
+			b.WriteString(line)
+			b.WriteByte('\n')
+		}
+	}
+	return b.String(), nil
+}
+
 // splitStatements splits a migration on the semicolons that end its lines.
 // Migrations are written so that a statement ends with ";" at the end of a
-// line, and comments start with "--".
+// line, and comments start with "--". Two kinds of statement hold such
+// semicolons inside them and end later: a SQLite trigger, whose body runs
+// from a line ending in BEGIN to a line "END;", and a PostgreSQL function,
+// whose body is quoted between $$ and $$.
 func splitStatements(src string) []string {
 	var out []string
 	var cur strings.Builder
+	trigger, inBody, inDollars := false, false, false
 	for _, line := range strings.Split(src, "\n") {
 		trimmed := strings.TrimSpace(line)
-		if strings.HasPrefix(trimmed, "--") || trimmed == "" {
+		if !inDollars && (strings.HasPrefix(trimmed, "--") || trimmed == "") {
 			continue
+		}
+		upper := strings.ToUpper(trimmed)
+		if cur.Len() == 0 {
+			trigger, inBody = strings.HasPrefix(upper, "CREATE TRIGGER"), false
+		}
+		if trigger && (upper == "BEGIN" || strings.HasSuffix(upper, " BEGIN")) {
+			inBody = true
+		}
+		if strings.Count(line, "$$")%2 == 1 {
+			inDollars = !inDollars
 		}
 		cur.WriteString(line)
 		cur.WriteByte('\n')
-		if strings.HasSuffix(trimmed, ";") {
+		end := strings.HasSuffix(trimmed, ";") && !inDollars
+		if inBody {
+			end = upper == "END;"
+		}
+		if end {
 			out = append(out, strings.TrimSpace(cur.String()))
 			cur.Reset()
 		}

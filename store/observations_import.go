@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"iter"
+	"slices"
 	"strings"
 
 	gs "github.com/groundswell-health/groundswell"
@@ -59,8 +60,11 @@ func (s *Store) ImportObservations(ctx context.Context, rows iter.Seq2[Observati
 	var rep ImportReport
 	err := s.writeTx(ctx, func(t *tx) error {
 		rep = ImportReport{}
-		im := &importer{ctx: ctx, t: t, rep: &rep, progress: progress}
-		return im.run(rows)
+		im := &importer{ctx: ctx, t: t, rep: &rep, progress: progress, used: map[int64]bool{}}
+		if err := im.run(rows); err != nil {
+			return err
+		}
+		return im.audit()
 	})
 	if err != nil {
 		return ImportReport{}, err
@@ -77,6 +81,7 @@ type importer struct {
 	areas      map[string]int64
 	batch      []any // 7 arguments a row
 	full       *sql.Stmt
+	used       map[int64]bool // the indicators imported into
 }
 
 func (im *importer) run(rows iter.Seq2[ObservationRecord, error]) error {
@@ -124,6 +129,55 @@ func (im *importer) run(rows iter.Seq2[ObservationRecord, error]) error {
 	return nil
 }
 
+// audit records the import in the audit log, by its counts. Indicators
+// belong to a campaign or to none, and a file may hold several: the entry
+// is the campaign's when every indicator imported into is that one
+// campaign's, and the installation's otherwise.
+func (im *importer) audit() error {
+	if im.rep.Rows == 0 {
+		return nil // nothing changed: nothing to audit
+	}
+	var slugs []string
+	var ids []any
+	for slug, id := range im.indicators {
+		if im.used[id] {
+			slugs = append(slugs, slug)
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(slugs)
+	var campaigns []int64
+	err := eachRow(im.ctx, im.t, `SELECT DISTINCT COALESCE(campaign_id, 0) FROM indicators WHERE id IN (`+placeholders(len(ids))+`)`, ids,
+		func(scan func(...any) error) error {
+			var id int64
+			if err := scan(&id); err != nil {
+				return err
+			}
+			campaigns = append(campaigns, id)
+			return nil
+		})
+	if err != nil {
+		return fmt.Errorf("import observations: find the indicators' campaigns: %w", err)
+	}
+	var campaignID int64
+	if len(campaigns) == 1 {
+		campaignID = campaigns[0]
+	}
+	areas := im.rep.AreasCreated
+	if areas == nil {
+		areas = []string{}
+	}
+	return im.t.audit(im.ctx, change{campaignID: campaignID, object: gs.AuditImport, verb: gs.AuditImport, label: "observations",
+		after: struct {
+			File         string   `json:"file"`
+			Indicators   []string `json:"indicators"`
+			Rows         int64    `json:"rows"`
+			Inserted     int64    `json:"inserted"`
+			Updated      int64    `json:"updated"`
+			AreasCreated []string `json:"areas_created"`
+		}{"observations", slugs, im.rep.Rows, im.rep.Inserted, im.rep.Updated, areas}})
+}
+
 func (im *importer) idsBy(q string) (map[string]int64, error) {
 	rows, err := im.t.query(im.ctx, q)
 	if err != nil {
@@ -168,6 +222,7 @@ func (im *importer) add(r ObservationRecord) error {
 		im.areas[r.AreaCode] = area
 		im.rep.AreasCreated = append(im.rep.AreasCreated, r.AreaCode)
 	}
+	im.used[ind] = true
 	im.batch = append(im.batch, ind, area, dateText(r.Period), nullFloat(r.Numerator), nullFloat(r.Denominator), r.Value, r.Synthetic)
 	if len(im.batch) == importBatch*7 {
 		return im.flush()

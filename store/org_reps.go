@@ -122,7 +122,8 @@ func (s *Store) CreateAllianceCommitment(ctx context.Context, c *gs.AllianceComm
 			return fmt.Errorf("create action plan item: %w", err)
 		}
 		c.ID, c.CreatedAt, c.UpdatedAt = id, tx.now, tx.now
-		return nil
+		return tx.audit(ctx, change{campaignID: c.CampaignID, object: gs.AuditPlanItem, objectID: id, verb: gs.AuditCreate,
+			label: c.Title, after: snapPlanItem(*c)})
 	})
 }
 
@@ -134,17 +135,23 @@ func (s *Store) UpdateAllianceCommitment(ctx context.Context, c *gs.AllianceComm
 		return err
 	}
 	return s.writeTx(ctx, func(tx *tx) error {
-		err := tx.queryRow(ctx, `SELECT campaign_id FROM alliance_commitments WHERE id = ? AND organisation_id = ?`,
-			c.ID, c.OrganisationID).Scan(&c.CampaignID)
+		var before gs.AllianceCommitment
+		err := scanAllianceCommitment(tx.queryRow(ctx, `SELECT `+allianceCommitmentColumns+` FROM alliance_commitments
+			WHERE id = ? AND organisation_id = ?`+tx.d.forChange, c.ID, c.OrganisationID), &before)
 		if err != nil {
 			return notFound(err, "action plan item")
 		}
+		c.CampaignID = before.CampaignID
 		if err := inAlliance(ctx, tx, c.CampaignID, c.OrganisationID); err != nil {
 			return err
 		}
 		c.UpdatedAt = tx.now
-		return tx.update(ctx, "action plan item", `UPDATE alliance_commitments SET title = ?, due_on = ?, status = ?, updated_at = ? WHERE id = ?`,
-			c.Title, dateText(c.DueOn), c.Status, ms(tx.now), c.ID)
+		if err := tx.update(ctx, "action plan item", `UPDATE alliance_commitments SET title = ?, due_on = ?, status = ?, updated_at = ? WHERE id = ?`,
+			c.Title, dateText(c.DueOn), c.Status, ms(tx.now), c.ID); err != nil {
+			return err
+		}
+		return tx.audit(ctx, change{campaignID: c.CampaignID, object: gs.AuditPlanItem, objectID: c.ID, verb: gs.AuditUpdate,
+			label: c.Title, before: snapPlanItem(before), after: snapPlanItem(*c)})
 	})
 }
 

@@ -65,7 +65,9 @@ func (s *Store) CreateOrganisation(ctx context.Context, o *gs.Organisation) erro
 			return fmt.Errorf("create organisation: %w", err)
 		}
 		o.ID = id
-		return nil
+		// Organisations belong to the whole installation: no campaign.
+		return tx.audit(ctx, change{object: gs.AuditOrganisation, objectID: id, verb: gs.AuditCreate, label: o.Name,
+			after: snapOrganisation(*o)})
 	})
 }
 
@@ -75,6 +77,10 @@ func (s *Store) UpdateOrganisation(ctx context.Context, o *gs.Organisation) erro
 		return err
 	}
 	return s.writeTx(ctx, func(tx *tx) error {
+		var before gs.Organisation
+		if err := scanOrganisation(tx.queryRow(ctx, `SELECT `+organisationColumns+` FROM organisations o WHERE o.id = ?`+tx.d.forChange, o.ID), &before); err != nil {
+			return notFound(err, "organisation")
+		}
 		err := tx.update(ctx, "organisation", `UPDATE organisations SET name = ?, ods_code = ?, sector = ?, area_id = ? WHERE id = ?`,
 			o.Name, o.ODSCode, o.Sector, nullID(o.AreaID), o.ID)
 		switch {
@@ -82,8 +88,11 @@ func (s *Store) UpdateOrganisation(ctx context.Context, o *gs.Organisation) erro
 			return odsTaken()
 		case isForeignKeyViolation(err):
 			return gs.FieldErrors{"area_id": "Select an area from the list"}.Err()
+		case err != nil:
+			return err
 		}
-		return err
+		return tx.audit(ctx, change{object: gs.AuditOrganisation, objectID: o.ID, verb: gs.AuditUpdate, label: o.Name,
+			before: snapOrganisation(before), after: snapOrganisation(*o)})
 	})
 }
 
@@ -142,11 +151,30 @@ func (s *Store) JoinAlliance(ctx context.Context, m gs.AllianceMember) error {
 		} else if err != nil {
 			return err
 		}
-		if n, err := r.RowsAffected(); err != nil {
+		n, err := r.RowsAffected()
+		if err != nil {
 			return err
-		} else if n == 0 {
-			_, err := tx.exec(ctx, `UPDATE alliance_members SET action_plan = ? WHERE campaign_id = ? AND organisation_id = ?`,
-				m.ActionPlan, m.CampaignID, m.Organisation.ID)
+		}
+		if n == 0 {
+			before, err := allianceMemberForChange(ctx, tx, m.CampaignID, m.Organisation.ID)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.exec(ctx, `UPDATE alliance_members SET action_plan = ? WHERE campaign_id = ? AND organisation_id = ?`,
+				m.ActionPlan, m.CampaignID, m.Organisation.ID); err != nil {
+				return err
+			}
+			after := before
+			after.ActionPlan = m.ActionPlan
+			return tx.audit(ctx, change{campaignID: m.CampaignID, object: gs.AuditAllianceMember, objectID: m.Organisation.ID,
+				verb: gs.AuditUpdate, label: before.Organisation, before: before, after: after})
+		}
+		joined, err := allianceMemberForChange(ctx, tx, m.CampaignID, m.Organisation.ID)
+		if err != nil {
+			return err
+		}
+		if err := tx.audit(ctx, change{campaignID: m.CampaignID, object: gs.AuditAllianceMember, objectID: m.Organisation.ID,
+			verb: gs.AuditJoin, label: joined.Organisation, after: joined}); err != nil {
 			return err
 		}
 		// Webhook event, in the same transaction (webhook_events.go).
@@ -154,10 +182,33 @@ func (s *Store) JoinAlliance(ctx context.Context, m gs.AllianceMember) error {
 	})
 }
 
+// allianceMemberForChange reads an organisation's membership of an alliance,
+// about to be changed.
+func allianceMemberForChange(ctx context.Context, tx *tx, campaignID, orgID int64) (allianceSnap, error) {
+	m := allianceSnap{OrganisationID: orgID}
+	err := tx.queryRow(ctx, `SELECT joined_on, action_plan FROM alliance_members WHERE campaign_id = ? AND organisation_id = ?`+tx.d.forChange,
+		campaignID, orgID).Scan(&m.JoinedOn, &m.ActionPlan)
+	if err != nil {
+		return m, notFound(err, "alliance member")
+	}
+	if err := tx.queryRow(ctx, `SELECT name FROM organisations WHERE id = ?`, orgID).Scan(&m.Organisation); err != nil {
+		return m, fmt.Errorf("find organisation %d: %w", orgID, err)
+	}
+	return m, nil
+}
+
 // LeaveAlliance removes an organisation from a campaign's alliance.
 func (s *Store) LeaveAlliance(ctx context.Context, campaignID, organisationID int64) error {
 	return s.writeTx(ctx, func(tx *tx) error {
-		return tx.update(ctx, "alliance member", `DELETE FROM alliance_members WHERE campaign_id = ? AND organisation_id = ?`, campaignID, organisationID)
+		before, err := allianceMemberForChange(ctx, tx, campaignID, organisationID)
+		if err != nil {
+			return err
+		}
+		if err := tx.update(ctx, "alliance member", `DELETE FROM alliance_members WHERE campaign_id = ? AND organisation_id = ?`, campaignID, organisationID); err != nil {
+			return err
+		}
+		return tx.audit(ctx, change{campaignID: campaignID, object: gs.AuditAllianceMember, objectID: organisationID,
+			verb: gs.AuditLeave, label: before.Organisation, before: before})
 	})
 }
 

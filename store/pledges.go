@@ -177,14 +177,21 @@ func findOrCreatePerson(ctx context.Context, tx *pledgeTx, in gs.PledgeInput) (g
 	if p.OrganisationID != 0 {
 		p.OrganisationName = ""
 	}
+	// The consent choices are kept with the version of the words the form
+	// showed (gs.ConsentVersion). Choices that came some other way (the API)
+	// were not made on our words: version 0, no time.
+	consentVersion, consentAt := 0, any(nil)
+	if in.Channel == "" {
+		consentVersion, consentAt = gs.ConsentVersion, ms(tx.now)
+	}
 	// A new referral code can collide with an existing one (50 random bits);
 	// then nothing is inserted and the email is not found either: try again.
 	for range 5 {
 		p.ReferralCode = newReferralCode()
-		err := tx.queryRow(ctx, `INSERT INTO people (email, name, profession, organisation_id, organisation_name, area_id, show_on_wall, contact_ok, referral_code, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
+		err := tx.queryRow(ctx, `INSERT INTO people (email, name, profession, organisation_id, organisation_name, area_id, show_on_wall, contact_ok, referral_code, created_at, consent_version, consent_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
 			p.Email, p.Name, p.Profession, nullID(p.OrganisationID), p.OrganisationName, nullID(p.AreaID),
-			p.ShowOnWall, p.ContactOK, p.ReferralCode, ms(p.CreatedAt)).Scan(&p.ID)
+			p.ShowOnWall, p.ContactOK, p.ReferralCode, ms(p.CreatedAt), consentVersion, consentAt).Scan(&p.ID)
 		if err == nil {
 			return p, nil
 		} else if !errors.Is(err, sql.ErrNoRows) {

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
@@ -32,16 +33,65 @@ type Store struct {
 	// pledges queues pledges for group commit (batch.go).
 	pledges []pledgeQueue
 
+	// fault is the last storage fault a transaction met (fault.go), for
+	// /healthz.
+	fault atomic.Pointer[storageFault]
+
 	// Now is the store's clock, read once per transaction; tests replace it.
 	Now func() time.Time
+}
+
+// Durability says how much of what has been committed survives a power cut
+// on SQLite. Either way a commit survives the Groundswell process being
+// killed: it is in the write-ahead log before the caller is answered.
+type Durability string
+
+const (
+	// DurabilityNormal is SQLite's synchronous=NORMAL in WAL mode: the log
+	// is synced to disk at checkpoints only, so a power cut or kernel crash
+	// can lose the commits since the last one.
+	DurabilityNormal Durability = "normal"
+	// DurabilityFull is synchronous=FULL: the log is synced at every commit,
+	// before anyone is answered. Group commit (batch.go) makes that one sync
+	// for a whole batch of pledges.
+	DurabilityFull Durability = "full"
+)
+
+// ParseDurability reads a durability setting: "normal" or "full".
+func ParseDurability(v string) (Durability, error) {
+	switch d := Durability(strings.ToLower(strings.TrimSpace(v))); d {
+	case DurabilityNormal, DurabilityFull:
+		return d, nil
+	}
+	return "", fmt.Errorf("durability %q: choose normal or full", v)
+}
+
+// Options are the settings of an opened store. The zero value is the
+// default.
+type Options struct {
+	// Durability is SQLite's; empty means DurabilityNormal. On PostgreSQL
+	// durability is the server's business (its synchronous_commit), and
+	// DurabilityFull only checks that the server does not turn it off.
+	Durability Durability
 }
 
 // Open opens (creating if needed) the database named by dsn and applies any
 // pending migrations. A dsn starting with postgres:// or postgresql:// names a
 // PostgreSQL server; anything else is a SQLite file path.
 func Open(ctx context.Context, dsn string) (*Store, error) {
+	return OpenWith(ctx, dsn, Options{})
+}
+
+// OpenWith is Open with settings.
+func OpenWith(ctx context.Context, dsn string, o Options) (*Store, error) {
+	if o.Durability == "" {
+		o.Durability = DurabilityNormal
+	}
+	if _, err := ParseDurability(string(o.Durability)); err != nil {
+		return nil, err
+	}
 	if IsPostgres(dsn) {
-		return openPostgres(ctx, dsn)
+		return openPostgres(ctx, dsn, o)
 	}
 	if dsn == "" {
 		return nil, gs.Errorf(gs.EINVALID, "no database path given")
@@ -52,8 +102,12 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	// synchronous=NORMAL in WAL mode: a committed transaction survives the
 	// process being killed (it is in the OS's page cache and the WAL), which
 	// is the durability an acknowledged pledge needs; only a power cut can lose
-	// the last commits. See docs/OPERATIONS.md.
-	const params = "?_busy_timeout=10000&_foreign_keys=1&_journal_mode=WAL&_synchronous=NORMAL"
+	// the last commits. FULL syncs the WAL at each commit, so a power cut
+	// loses nothing acknowledged either. See docs/OPERATIONS.md.
+	params := "?_busy_timeout=10000&_foreign_keys=1&_journal_mode=WAL&_synchronous=NORMAL"
+	if o.Durability == DurabilityFull {
+		params = strings.Replace(params, "_synchronous=NORMAL", "_synchronous=FULL", 1)
+	}
 	write, err := sql.Open("sqlite", dsn+params+"&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", dsn, err)
@@ -95,7 +149,7 @@ func IsPostgres(dsn string) bool {
 
 // openPostgres connects to PostgreSQL. One pool serves reads and writes: the
 // server, not Go, arbitrates between writers.
-func openPostgres(ctx context.Context, dsn string) (*Store, error) {
+func openPostgres(ctx context.Context, dsn string, o Options) (*Store, error) {
 	db, err := sql.Open("pgx", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open PostgreSQL: %w", err)
@@ -106,6 +160,12 @@ func openPostgres(ctx context.Context, dsn string) (*Store, error) {
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("connect to PostgreSQL at %s: %w", redact(dsn), err)
+	}
+	if o.Durability == DurabilityFull {
+		if err := checkPostgresDurable(ctx, db); err != nil {
+			db.Close()
+			return nil, err
+		}
 	}
 	// Several pledge queues: PostgreSQL takes writers side by side, and one
 	// batch at a time would leave the server waiting on round trips.
@@ -230,13 +290,16 @@ func (s *Store) runTx(ctx context.Context, db *sql.DB, readOnly bool, fn func(*t
 	}
 	sqlTx, err := db.BeginTx(ctx, opts)
 	if err != nil {
+		s.noteFault(err)
 		return fmt.Errorf("begin transaction: %w", err)
 	}
 	defer sqlTx.Rollback()
 	if err := fn(&tx{tx: sqlTx, d: s.d, now: s.Now().UTC()}); err != nil {
+		s.noteFault(err)
 		return err
 	}
 	if err := sqlTx.Commit(); err != nil {
+		s.noteFault(err)
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil

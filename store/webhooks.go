@@ -38,7 +38,9 @@ func (s *Store) CreateWebhook(ctx context.Context, w *gs.Webhook) (string, error
 				return fmt.Errorf("subscribe webhook to %s: %w", e, err)
 			}
 		}
-		return nil
+		// The signing secret is never audited.
+		return tx.audit(ctx, change{campaignID: w.CampaignID, object: gs.AuditWebhook, objectID: id, verb: gs.AuditCreate,
+			label: w.URL, after: snapWebhook(*w)})
 	})
 	if err != nil {
 		return "", err
@@ -105,6 +107,36 @@ func inEventOrder(events []string) []string {
 	return out
 }
 
+// webhookForChange reads one of a campaign's endpoints (not deleted), with
+// its events, about to be changed.
+func webhookForChange(ctx context.Context, tx *tx, campaignID, id int64) (gs.Webhook, error) {
+	var w gs.Webhook
+	err := scanWebhook(tx.queryRow(ctx, `SELECT `+webhookColumns+` FROM webhooks w WHERE w.id = ? AND w.campaign_id = ? AND w.deleted_at IS NULL`+tx.d.forChange,
+		id, campaignID).Scan, &w)
+	if err != nil {
+		return w, notFound(err, "webhook")
+	}
+	var events []string
+	err = eachRow(ctx, tx, `SELECT event FROM webhook_events WHERE webhook_id = ?`, []any{id}, func(scan func(...any) error) error {
+		var e string
+		if err := scan(&e); err != nil {
+			return err
+		}
+		events = append(events, e)
+		return nil
+	})
+	w.Events = inEventOrder(events)
+	return w, err
+}
+
+func snapWebhook(w gs.Webhook) webhookSnap {
+	events := w.Events
+	if events == nil {
+		events = []string{}
+	}
+	return webhookSnap{URL: w.URL, Description: w.Description, Events: events, Disabled: w.Disabled()}
+}
+
 // Webhook returns one of a campaign's endpoints; one of another campaign,
 // or deleted, is not found.
 func (s *Store) Webhook(ctx context.Context, campaignID, id int64) (gs.Webhook, error) {
@@ -125,7 +157,10 @@ func (s *Store) Webhook(ctx context.Context, campaignID, id int64) (gs.Webhook, 
 // (they keep their place and go when it is turned on again).
 func (s *Store) SetWebhookDisabled(ctx context.Context, campaignID, id int64, disabled bool) error {
 	return s.writeTx(ctx, func(tx *tx) error {
-		var err error
+		hook, err := webhookForChange(ctx, tx, campaignID, id)
+		if err != nil {
+			return fmt.Errorf("turn webhook %d on or off: %w", id, err)
+		}
 		if disabled {
 			err = tx.update(ctx, "webhook", `UPDATE webhooks SET disabled_at = COALESCE(disabled_at, ?)
 				WHERE id = ? AND campaign_id = ? AND deleted_at IS NULL`, ms(tx.now), id, campaignID)
@@ -143,7 +178,13 @@ func (s *Store) SetWebhookDisabled(ctx context.Context, campaignID, id int64, di
 		if err != nil {
 			return fmt.Errorf("turn webhook %d on or off: %w", id, err)
 		}
-		return nil
+		verb, after := gs.AuditEnable, snapWebhook(hook)
+		if disabled {
+			verb = gs.AuditDisable
+		}
+		after.Disabled = disabled
+		return tx.audit(ctx, change{campaignID: campaignID, object: gs.AuditWebhook, objectID: id, verb: verb,
+			label: hook.URL, before: snapWebhook(hook), after: after})
 	})
 }
 
@@ -153,7 +194,11 @@ func (s *Store) SetWebhookDisabled(ctx context.Context, campaignID, id int64, di
 // never sent, and is removed with the others by PruneWebhookDeliveries.
 func (s *Store) DeleteWebhook(ctx context.Context, campaignID, id int64) error {
 	return s.writeTx(ctx, func(tx *tx) error {
-		err := tx.update(ctx, "webhook", `UPDATE webhooks SET deleted_at = ?, disabled_at = COALESCE(disabled_at, ?), secret = '', previous_secret = ''
+		hook, err := webhookForChange(ctx, tx, campaignID, id)
+		if err != nil {
+			return err
+		}
+		err = tx.update(ctx, "webhook", `UPDATE webhooks SET deleted_at = ?, disabled_at = COALESCE(disabled_at, ?), secret = '', previous_secret = ''
 			WHERE id = ? AND campaign_id = ? AND deleted_at IS NULL`, ms(tx.now), ms(tx.now), id, campaignID)
 		if err != nil {
 			return err
@@ -163,7 +208,8 @@ func (s *Store) DeleteWebhook(ctx context.Context, campaignID, id int64) error {
 				return fmt.Errorf("delete webhook %d: %w", id, err)
 			}
 		}
-		return nil
+		return tx.audit(ctx, change{campaignID: campaignID, object: gs.AuditWebhook, objectID: id, verb: gs.AuditDelete,
+			label: hook.URL, before: snapWebhook(hook)})
 	})
 }
 
@@ -174,8 +220,21 @@ func (s *Store) DeleteWebhook(ctx context.Context, campaignID, id int64) error {
 func (s *Store) RotateWebhookSecret(ctx context.Context, campaignID, id int64, overlap time.Duration) (string, error) {
 	secret := newWebhookSecret()
 	err := s.writeTx(ctx, func(tx *tx) error {
-		return tx.update(ctx, "webhook", `UPDATE webhooks SET previous_secret = secret, previous_secret_until = ?, secret = ?
-			WHERE id = ? AND campaign_id = ? AND deleted_at IS NULL`, ms(tx.now.Add(overlap)), secret, id, campaignID)
+		hook, err := webhookForChange(ctx, tx, campaignID, id)
+		if err != nil {
+			return err
+		}
+		if err := tx.update(ctx, "webhook", `UPDATE webhooks SET previous_secret = secret, previous_secret_until = ?, secret = ?
+			WHERE id = ? AND campaign_id = ? AND deleted_at IS NULL`, ms(tx.now.Add(overlap)), secret, id, campaignID); err != nil {
+			return err
+		}
+		// That the secret changed, and until when the old one signs too;
+		// neither secret.
+		until := tx.now.Add(overlap).Truncate(time.Millisecond)
+		return tx.audit(ctx, change{campaignID: campaignID, object: gs.AuditWebhook, objectID: id, verb: gs.AuditRotate,
+			label: hook.URL, after: struct {
+				OldSecretSignsUntil time.Time `json:"old_secret_signs_until"`
+			}{until}})
 	})
 	if err != nil {
 		return "", err
@@ -251,20 +310,38 @@ func (s *Store) ReplayWebhookDelivery(ctx context.Context, campaignID, id int64)
 			return gs.Errorf(gs.ECONFLICT, "This delivery is being sent now. Wait for the result before sending it again.")
 		case !d.Final():
 			d.NextAttemptAt = tx.now
-			_, err := tx.exec(ctx, `UPDATE webhook_deliveries SET next_attempt_at = ? WHERE id = ?`, ms(tx.now), id)
-			return err
+			if _, err := tx.exec(ctx, `UPDATE webhook_deliveries SET next_attempt_at = ? WHERE id = ?`, ms(tx.now), id); err != nil {
+				return err
+			}
+			return auditReplay(ctx, tx, campaignID, id, d)
 		}
 		replay := gs.WebhookDelivery{WebhookID: d.WebhookID, WebhookURL: d.WebhookURL, EventID: d.EventID, EventType: d.EventType,
 			Payload: d.Payload, Status: gs.DeliveryPending, NextAttemptAt: tx.now, CreatedAt: tx.now, ReplayOf: d.ID}
 		replay.ID, err = tx.insertID(ctx, `INSERT INTO webhook_deliveries (webhook_id, event_id, event_type, payload, status, attempts, next_attempt_at, replay_of, created_at)
 			VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?)`, d.WebhookID, d.EventID, d.EventType, d.Payload, gs.DeliveryPending, ms(tx.now), d.ID, ms(tx.now))
+		if err != nil {
+			return err
+		}
 		d = replay
-		return err
+		return auditReplay(ctx, tx, campaignID, id, d)
 	})
 	if err != nil {
 		return d, fmt.Errorf("replay webhook delivery %d: %w", id, err)
 	}
 	return d, nil
+}
+
+// auditReplay records that an organiser sent delivery id again, as d (the
+// delivery itself, or its copy). The message's body is not recorded: it
+// may name the person who pledged.
+func auditReplay(ctx context.Context, tx *tx, campaignID, id int64, d gs.WebhookDelivery) error {
+	return tx.audit(ctx, change{campaignID: campaignID, object: gs.AuditDelivery, objectID: id, verb: gs.AuditReplay,
+		label: d.EventType, after: struct {
+			WebhookID  int64  `json:"webhook_id"`
+			EventType  string `json:"event_type"`
+			EventID    string `json:"message_id"`
+			DeliveryID int64  `json:"delivery_id"`
+		}{d.WebhookID, d.EventType, d.EventID, d.ID}})
 }
 
 // WebhookClaim is a delivery handed to a job, for one attempt.

@@ -17,17 +17,46 @@ import (
 // exportFiles are the files /admin/campaigns/{id}/export/{file} serves.
 var exportFiles = map[string]bool{"people.csv": true, "organisations.csv": true, "commitments.csv": true, "observations.csv": true, "campaign.zip": true}
 
+// A download of a large campaign takes longer than the server's
+// WriteTimeout (a minute), which counts from the request, not from the
+// last byte. So the write deadline is rolled forward as the file streams:
+// each write may take up to exportWriteWindow, and a client that stops
+// reading for that long is still dropped.
+const (
+	exportWriteWindow = time.Minute
+	// exportDeadlineEvery is how often the deadline is rolled forward:
+	// once in a while rather than at every write of a few kilobytes.
+	exportDeadlineEvery = time.Second
+)
+
 // trackingWriter notes whether anything has been written, so that a failure
-// before the first byte can still be an error page.
+// before the first byte can still be an error page, and rolls the write
+// deadline forward as it writes.
 type trackingWriter struct {
 	http.ResponseWriter
-	wrote bool
+	rc       *http.ResponseController
+	wrote    bool
+	extended time.Time // when the deadline was last rolled forward
+}
+
+func newTrackingWriter(w http.ResponseWriter) *trackingWriter {
+	return &trackingWriter{ResponseWriter: w, rc: http.NewResponseController(w)}
 }
 
 func (t *trackingWriter) Write(b []byte) (int, error) {
 	t.wrote = true
+	if now := time.Now(); now.Sub(t.extended) >= exportDeadlineEvery {
+		t.extended = now
+		// An error — no deadline to move (http.ErrNotSupported), or the
+		// connection gone — leaves the write to succeed or fail as it
+		// would have.
+		_ = t.rc.SetWriteDeadline(now.Add(exportWriteWindow))
+	}
 	return t.ResponseWriter.Write(b)
 }
+
+// Unwrap gives http.ResponseController the response underneath.
+func (t *trackingWriter) Unwrap() http.ResponseWriter { return t.ResponseWriter }
 
 // exportDownload serves one export of a campaign; ?bom=1 starts a CSV file
 // with the byte-order mark Excel needs to read accents.
@@ -46,7 +75,7 @@ func (s *Server) exportDownload(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	// Personal data: kept by no cache on the way.
 	h.Set("Cache-Control", "no-store")
-	tw := &trackingWriter{ResponseWriter: w}
+	tw := newTrackingWriter(w)
 	ctx := r.Context()
 	opt := csvio.Options{BOM: r.URL.Query().Get("bom") == "1"}
 	if file == "campaign.zip" {

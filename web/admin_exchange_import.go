@@ -19,9 +19,9 @@ import (
 // column at fault. Files over maxUploadBytes go through `groundswell import`.
 
 var exchangeKinds = []option{
-	{"people", "People (matched by email: people already here are kept as they are)"},
+	{"people", "People (matched by email: people already here are kept as they are, but for the file's opt-outs, which are taken)"},
 	{"organisations", "Organisations (matched by ODS code, or by name without one: those already here are updated)"},
-	{"commitments", "Pledges to this campaign's actions (the people must be here first)"},
+	{"commitments", "Pledges to this campaign's actions (the people must be here first; those awaiting confirmation are emailed a link to confirm)"},
 }
 
 func (s *Server) exchangeImportForm(w http.ResponseWriter, r *http.Request) {

@@ -1,12 +1,16 @@
 package web_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	gs "github.com/groundswell-health/groundswell"
 	"github.com/groundswell-health/groundswell/store"
@@ -57,5 +61,38 @@ func TestExportDownloads(t *testing.T) {
 		Reject: func(file string, line int, reason string) { t.Errorf("%s:%d: %s", file, line, reason) }})
 	if err != nil || rep.Slug != h.f.Campaign.Slug || rep.PeopleAdded != 1 {
 		t.Errorf("importing the download: %+v, %v", rep, err)
+	}
+}
+
+// A download outlasts the server's WriteTimeout, which counts from the
+// request: here it has passed before the first byte, and the file still
+// arrives whole.
+func TestExportOutlastsWriteTimeout(t *testing.T) {
+	h := newHarness(t)
+	h.signIn()
+	if _, err := h.st.Pledge(context.Background(), h.f.Pledge("zoe@example.org")); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewUnstartedServer(h.server)
+	srv.Config.WriteTimeout = time.Nanosecond
+	srv.Start()
+	t.Cleanup(srv.Close)
+	for _, file := range []string{"people.csv", "campaign.zip"} {
+		// The harness's client has the organiser's session for this host.
+		res, err := h.client.Get(srv.URL + "/admin/campaigns/" + strconv.FormatInt(h.f.Campaign.ID, 10) + "/export/" + file)
+		if err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		body, err := io.ReadAll(res.Body)
+		res.Body.Close()
+		if err != nil || res.StatusCode != http.StatusOK {
+			t.Fatalf("%s: status %d, %d bytes, %v", file, res.StatusCode, len(body), err)
+		}
+		if file == "people.csv" && !bytes.Contains(body, []byte("zoe@example.org")) {
+			t.Errorf("people.csv =\n%s", body)
+		}
+		if _, err := zip.NewReader(bytes.NewReader(body), int64(len(body))); file == "campaign.zip" && err != nil {
+			t.Errorf("campaign.zip: %v", err)
+		}
 	}
 }

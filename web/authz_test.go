@@ -54,6 +54,15 @@ var routeRules = map[string]string{
 	"GET /setup":                                             "anyone",
 	"POST /setup":                                            "anyone",
 	"GET /me":                                                "signed in",
+	"GET /privacy":                                           "anyone",
+	"GET /me/data":                                           "signed in",
+	"GET /me/data.json":                                      "signed in",
+	"GET /me/erase":                                          "signed in",
+	"POST /me/erase":                                         "signed in",
+	"GET /admin/privacy":                                     "organiser",
+	"POST /admin/privacy/person":                             "organiser",
+	"POST /admin/privacy/person.json":                        "organiser",
+	"POST /admin/privacy/erase":                              "organiser",
 	"POST /me/commitments/{id}":                              "signed in",
 	"GET /lead/groups/{id}":                                  "lead of the group",
 	"GET /admin/groups/{id}/edit":                            "lead of the group",
@@ -128,6 +137,10 @@ var routeRules = map[string]string{
 	"POST /admin/campaigns/{id}/webhooks/{webhook}/rotate":             "organiser",
 	"POST /admin/campaigns/{id}/webhooks/{webhook}/delete":             "organiser",
 	"POST /admin/campaigns/{id}/webhooks/deliveries/{delivery}/replay": "organiser",
+
+	// The audit log.
+	"GET /admin/campaigns/{id}/audit": "organiser",
+	"GET /admin/audit":                "organiser",
 
 	// The indicator chart as JSON.
 	"GET /campaigns/{slug}/indicators/{indicator}/spc.json": "anyone",

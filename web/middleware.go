@@ -13,6 +13,7 @@ import (
 
 	gs "github.com/groundswell-health/groundswell"
 	"github.com/groundswell-health/groundswell/api"
+	"github.com/groundswell-health/groundswell/store"
 )
 
 const sessionCookie = "groundswell_session"
@@ -100,7 +101,10 @@ func (s *Server) withUser(h http.Handler) http.Handler {
 			s.serverError(w, r, err)
 			return
 		}
-		h.ServeHTTP(w, r.WithContext(withAccess(r.Context(), &a)))
+		// The store records the changes this request makes as the user's,
+		// in the audit log.
+		ctx := store.WithActor(withAccess(r.Context(), &a), gs.ActorFor(&a, "web"))
+		h.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 

@@ -54,6 +54,8 @@ func (s *Server) pledgeForm(w http.ResponseWriter, r *http.Request) {
 	f.Set("ref", refParam(r))
 	f.Set("on_behalf", gs.OnBehalfSelf)
 	f.Set("submission", newSubmissionKey())
+	f.Set(startedField, s.guard.stamp("pledge"))
+	f.Set("consent_version", strconv.Itoa(gs.ConsentVersion))
 	s.renderPledgeForm(w, r, http.StatusOK, c, g, a, f)
 }
 
@@ -98,7 +100,7 @@ func (s *Server) renderPledgeForm(w http.ResponseWriter, r *http.Request, status
 	}
 	s.render(w, r, status, "pledge", page{Title: "Pledge: " + a.Title, Illustrative: c.Illustrative, Form: f, D: map[string]any{
 		"Campaign": c, "Group": g, "Action": a, "AreaOptions": areaOpts, "OrganisationOptions": orgOpts, "Inviter": inviter,
-		"OnBehalfOptions": onBehalfOptions,
+		"OnBehalfOptions": onBehalfOptions, "Consent": gs.CurrentConsent(),
 	}})
 }
 
@@ -118,6 +120,22 @@ func (s *Server) pledgeSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !s.allowed(w, r, "pledges", s.perIP(r, "pledge", s.opts.Limits.PledgePerIP), perEmail("pledge", f.Get("email"), s.opts.Limits.PledgePerEmail)) {
+		return
+	}
+	if v := s.guard.check("pledge", f); v.reason != "" {
+		s.log.InfoContext(r.Context(), "pledge form not taken", "reason", v.reason)
+		s.guard.refuse("pledge", f, v)
+		s.pledgeFormAgain(w, r, f)
+		return
+	}
+	// Choices made on words other than today's (the wording changed while
+	// the form was open) are asked again, so that the version kept with
+	// them is the one the person read. A form without the field (from
+	// before it existed) was shown today's words.
+	if v := f.Get("consent_version"); v != "" && v != strconv.Itoa(gs.ConsentVersion) && (f.Checked("show_on_wall") || f.Checked("contact_ok")) {
+		f.Set("consent_version", strconv.Itoa(gs.ConsentVersion))
+		f.Message = "The wording of “Your choices” has changed since this form was opened. Please read them again, then press the button again. Nothing has been saved yet."
+		s.pledgeFormAgain(w, r, f)
 		return
 	}
 	in := gs.PledgeInput{
@@ -172,6 +190,17 @@ func (s *Server) pledgeSubmit(w http.ResponseWriter, r *http.Request) {
 		status = http.StatusConflict
 	}
 	s.renderPledgeForm(w, r, status, c, g, a, f)
+}
+
+// pledgeFormAgain shows a pledge form sent back and not taken, with what
+// was typed and f's message.
+func (s *Server) pledgeFormAgain(w http.ResponseWriter, r *http.Request, f *form) {
+	c, g, a, err := s.pledgeContext(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.renderPledgeForm(w, r, http.StatusUnprocessableEntity, c, g, a, f)
 }
 
 // link is a link offered on a page.

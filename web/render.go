@@ -12,9 +12,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	gs "github.com/groundswell-health/groundswell"
+	"github.com/groundswell-health/groundswell/store"
 )
 
 //go:embed templates
@@ -126,6 +128,20 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	if cause := store.FaultCause(err); cause != "" {
+		// A full disk, a read-only database: not this request's fault, and
+		// it will succeed once an operator has mended the cause.
+		if log, more := s.faults.next(time.Now()); log {
+			s.log.ErrorContext(r.Context(), "request failed: the database cannot store anything", "cause", cause,
+				"method", r.Method, "path", r.URL.Path, "err", err, "more_failed_alike", more)
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		w.Header().Set("Retry-After", "120")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte(unavailablePage))
+		return
+	}
 	s.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
@@ -141,6 +157,45 @@ const serverErrorPage = `<!DOCTYPE html>
 <body><div class="nhsuk-width-container"><main class="nhsuk-main-wrapper" id="maincontent">
 <h1 class="nhsuk-heading-l">Sorry, there is a problem with the service</h1>
 <p class="nhsuk-body">Try again later. Anything you entered has not been lost if you saw it confirmed; otherwise please enter it again.</p>
+<p class="nhsuk-body"><a class="nhsuk-link" href="/">Go to the home page</a></p>
+</main></div></body></html>
+`
+
+// faultLog thins out the log while a storage fault lasts: every request that
+// writes then fails the same way, thousands a second under load, and the log
+// may be on the disk that is full. The first failure is logged, then one a
+// second at most, with how many others failed since.
+type faultLog struct {
+	mu   sync.Mutex
+	last time.Time
+	more int
+}
+
+// next reports whether to log a failure now, and how many went unlogged
+// before it.
+func (l *faultLog) next(now time.Time) (bool, int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if now.Sub(l.last) < time.Second {
+		l.more++
+		return false, 0
+	}
+	more := l.more
+	l.last, l.more = now, 0
+	return true, more
+}
+
+// unavailablePage is the 503 page of a storage fault. What was sent was not
+// stored (its transaction was rolled back whole); what was confirmed before
+// is safe.
+const unavailablePage = `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Sorry, the service is unavailable – Groundswell</title>
+<link rel="stylesheet" href="/static/nhsuk/nhsuk-frontend.min.css"></head>
+<body><div class="nhsuk-width-container"><main class="nhsuk-main-wrapper" id="maincontent">
+<h1 class="nhsuk-heading-l">Sorry, the service is unavailable</h1>
+<p class="nhsuk-body">We cannot save anything at the moment, so what you just sent has not been saved. Please try again in a few minutes.</p>
+<p class="nhsuk-body">Anything you saw confirmed before is safe.</p>
 <p class="nhsuk-body"><a class="nhsuk-link" href="/">Go to the home page</a></p>
 </main></div></body></html>
 `

@@ -42,6 +42,9 @@ type Options struct {
 	// API, when set, is served at /api/v1/ (it checks its own tokens) and
 	// documented at /api/docs.
 	API *api.API
+	// Privacy is what the privacy notice states, and the public forms'
+	// minimum fill time (privacy.go).
+	Privacy PrivacyOptions
 }
 
 // Mailer enqueues emails for the web pages; followup.Mailer is the real one.
@@ -72,6 +75,10 @@ type Server struct {
 	// slow keeps the dashboard's costliest figures for a minute.
 	slow    slowCache
 	limiter *ratelimit.Limiter
+	// guard keeps programs off the public forms (formguard.go).
+	guard *formGuard
+	// faults thins out the log of requests failed by a storage fault.
+	faults faultLog
 }
 
 // New returns the web app.
@@ -89,7 +96,11 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{store: opts.Store, log: opts.Logger, opts: opts, pages: p, limiter: opts.Limiter}
+	guard, err := newFormGuard(opts.Store, opts.Privacy.MinFillTime)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{store: opts.Store, log: opts.Logger, opts: opts, pages: p, limiter: opts.Limiter, guard: guard}
 	if s.limiter == nil {
 		s.limiter = ratelimit.New(nil, opts.Logger)
 	}
@@ -152,6 +163,17 @@ func (s *Server) routes() *http.ServeMux {
 	// Participants and leads, signed in by emailed link.
 	h("GET /me", signedIn, s.mePage)
 	h("POST /me/commitments/{id}", signedIn, s.meCommitmentStatus)
+	// Privacy: the notice; a person's own data and its erasure; an
+	// organiser answering a request made to them (privacy.go).
+	h("GET /privacy", anyone, s.privacyNotice)
+	h("GET /me/data", signedIn, s.myData)
+	h("GET /me/data.json", signedIn, s.myDataJSON)
+	h("GET /me/erase", signedIn, s.eraseMeForm)
+	h("POST /me/erase", signedIn, s.eraseMeSubmit)
+	h("GET /admin/privacy", organiserOnly, s.privacyAdmin)
+	h("POST /admin/privacy/person", organiserOnly, s.privacyFind)
+	h("POST /admin/privacy/person.json", organiserOnly, s.privacyFindJSON)
+	h("POST /admin/privacy/erase", organiserOnly, s.privacyErase)
 	h("GET /lead/groups/{id}", leadOfGroup, s.leadGroupPage)
 	h("GET /admin/groups/{id}/edit", leadOfGroup, s.groupEdit)
 	h("POST /admin/groups/{id}/edit", leadOfGroup, s.groupUpdate)
@@ -229,6 +251,9 @@ func (s *Server) routes() *http.ServeMux {
 	h("POST /admin/organisations/new", organiserOnly, s.organisationCreate)
 	h("GET /admin/organisations/{id}/edit", organiserOnly, s.organisationEdit)
 	h("POST /admin/organisations/{id}/edit", organiserOnly, s.organisationUpdate)
+	// The audit log: a campaign's, and the whole installation's.
+	h("GET /admin/campaigns/{id}/audit", organiserOnly, s.campaignAudit)
+	h("GET /admin/audit", organiserOnly, s.installationAudit)
 
 	// The JSON API: its own route table and its own guard (personal API
 	// tokens, not sessions), so it is mounted whole rather than routed here.
@@ -241,7 +266,9 @@ func (s *Server) routes() *http.ServeMux {
 	return mux
 }
 
-// healthz answers 200 when the database answers.
+// healthz answers 200 when the database answers and no transaction has met
+// a storage fault (a full disk, a read-only file) lately (store.StorageFault):
+// reads may still work when nothing can be stored.
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
@@ -251,6 +278,12 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 		s.log.ErrorContext(ctx, "health check failed", "err", err)
 		w.WriteHeader(http.StatusServiceUnavailable)
 		w.Write([]byte("database unavailable\n"))
+		return
+	}
+	if fault := s.store.StorageFault(); fault != nil {
+		s.log.ErrorContext(ctx, "health check failed: the database cannot store anything", "cause", fault.Cause, "err", fault)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte("database cannot store anything: " + fault.Cause + "\n"))
 		return
 	}
 	w.Write([]byte("ok\n"))

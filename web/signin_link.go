@@ -11,7 +11,9 @@ import (
 // who prefer it). The answer is the same whether or not the email is known,
 // so the form tells no stranger who has pledged.
 func (s *Server) signinEmailForm(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "signin_email", page{Title: "Get a sign-in link", Form: newForm("email")})
+	f := newForm("email")
+	f.Set(startedField, s.guard.stamp("signin_email"))
+	s.render(w, r, http.StatusOK, "signin_email", page{Title: "Get a sign-in link", Form: f})
 }
 
 func (s *Server) signinEmailSubmit(w http.ResponseWriter, r *http.Request) {
@@ -22,6 +24,12 @@ func (s *Server) signinEmailSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	// Each request may send an email: limited as sign-in attempts are.
 	if !s.allowed(w, r, "requests for a sign-in link", s.perIP(r, "signin", s.opts.Limits.SigninPerIP), perEmail("signin", f.Get("email"), s.opts.Limits.SigninPerAccount)) {
+		return
+	}
+	if v := s.guard.check("signin_email", f); v.reason != "" {
+		s.log.InfoContext(r.Context(), "sign-in link form not taken", "reason", v.reason)
+		s.guard.refuse("signin_email", f, v)
+		s.render(w, r, http.StatusUnprocessableEntity, "signin_email", page{Title: "Get a sign-in link", Form: f})
 		return
 	}
 	errs := gs.FieldErrors{}

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -46,7 +47,7 @@ func TestAcknowledgedPledgesSurviveKill9(t *testing.T) {
 	bin := buildGroundswell(t, dir)
 	db := filepath.Join(dir, "durability.db")
 
-	cmd := exec.Command(bin, "demo", "--db", db, "--addr", "127.0.0.1:0")
+	cmd := exec.Command(bin, "demo", "--db", db, "--addr", "127.0.0.1:0", "--min-fill-time", "1s")
 	cmd.Stderr = io.Discard
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -76,6 +77,7 @@ func TestAcknowledgedPledgesSurviveKill9(t *testing.T) {
 	}
 	waitHealthy(t, base)
 	actions, area := pledgeTargets(t, db)
+	started := formStarted(t, base, actions[0], time.Second)
 
 	// Clients post pledges until 200 are acknowledged; then the server is
 	// killed while they are still posting.
@@ -118,7 +120,7 @@ func TestAcknowledgedPledgesSurviveKill9(t *testing.T) {
 					return
 				}
 				p := ackedPledge{email: fmt.Sprintf("durable-%d-%d@example.org", w, n), action: actions[n%len(actions)]}
-				token, failure := postPledge(ctx, client, base, p, area, n)
+				token, failure := postPledgeStarted(ctx, client, base, p, area, n, started)
 				mu.Lock()
 				if failure == "" {
 					p.token = token
@@ -250,10 +252,31 @@ func waitHealthy(t *testing.T, base string) {
 	}
 }
 
+// formStarted opens a pledge form, as a browser would, and returns the
+// signed time it was shown (web/formguard.go), once minFill has passed: the
+// server takes no form sent back sooner. Every client sends this one.
+func formStarted(t *testing.T, base string, action int64, minFill time.Duration) string {
+	t.Helper()
+	code, body := get(t, fmt.Sprintf("%s/campaigns/%s/actions/%d/pledge", base, liveDemoCampaign, action))
+	m := regexp.MustCompile(`name="started" value="([^"]+)"`).FindStringSubmatch(body)
+	if code != http.StatusOK || m == nil {
+		t.Fatalf("the pledge form (%d) has no signed time", code)
+	}
+	time.Sleep(minFill)
+	return m[1]
+}
+
 // postPledge sends one pledge form. It returns the receipt token when the
 // server acknowledged the pledge (303 to /pledges/…), else what happened.
 func postPledge(ctx context.Context, client *http.Client, base string, p ackedPledge, area int64, n int) (string, string) {
+	return postPledgeStarted(ctx, client, base, p, area, n, "")
+}
+
+// postPledgeStarted is postPledge with the signed time its form was shown,
+// for a server that checks it.
+func postPledgeStarted(ctx context.Context, client *http.Client, base string, p ackedPledge, area int64, n int, started string) (string, string) {
 	form := url.Values{
+		"started":      {started},
 		"name":         {"Durable " + strconv.Itoa(n)},
 		"email":        {p.email},
 		"profession":   {"Ward nurse"},

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"errors"
 	"flag"
 	"fmt"
@@ -114,7 +113,8 @@ func (p *progress) finish(n int64) {
 
 // countRows counts the records of a CSV file after its header, for an
 // import's progress; 0 when it cannot tell (not a regular file, or not CSV:
-// the import says which rows are bad).
+// the import says which rows are bad). It reads the file as the import
+// does: a byte-order mark skipped, and records bounded in size.
 func countRows(path string) int64 {
 	f, err := os.Open(path)
 	if err != nil {
@@ -124,7 +124,7 @@ func countRows(path string) int64 {
 	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
 		return 0
 	}
-	cr := csv.NewReader(f)
+	cr := csvio.NewCSVReader(f)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
 	var n int64
@@ -251,9 +251,15 @@ func importExchangeCmd(ctx context.Context, kind string, args []string, getenv f
 	}
 	noun := map[string]string{"people": "person", "organisations": "organisation", "commitments": "pledge"}[kind]
 	msg := fmt.Sprintf("Imported %s from %s in %s: %s new", pluralNoun(rep.Rows, noun), file, time.Since(in.start).Round(time.Millisecond), thousands(rep.Inserted))
-	if kind == "organisations" {
+	switch {
+	case kind == "organisations":
 		msg += fmt.Sprintf(", %s updated, %s unchanged", thousands(rep.Updated), thousands(rep.Kept))
-	} else {
+	case kind == "people" && rep.Updated > 0:
+		// People here are kept as they are, but for the opt-outs a file
+		// carries (store.ImportPeople).
+		msg += fmt.Sprintf(", %s already here (kept as they were), %s already here whose consent the file narrowed",
+			thousands(rep.Kept), thousands(rep.Updated))
+	default:
 		msg += fmt.Sprintf(", %s already here (kept as they were)", thousands(rep.Kept))
 	}
 	fmt.Fprintln(stdout, msg)
@@ -466,6 +472,10 @@ func importCampaignCmd(ctx context.Context, args []string, getenv func(string) s
 		time.Since(start).Round(time.Millisecond), rowsText(rows), len(rep.Manifest.Files))
 	fmt.Fprintf(stdout, "People: %s new, %s already here (kept as they were). Organisations: %s new, %s already here.\n",
 		thousands(rep.PeopleAdded), thousands(rep.PeopleMatched), thousands(rep.OrganisationsAdded), thousands(rep.OrganisationsMatched))
+	if rep.PeopleNarrowed > 0 {
+		fmt.Fprintf(stdout, "%s already here had agreed to more than the archive says: the archive's opt-outs were taken.\n",
+			pluralNoun(rep.PeopleNarrowed, "person"))
+	}
 	if len(rep.AreasAdded) > 0 {
 		fmt.Fprintf(stdout, "Added %s: %s\n", plural(int64(len(rep.AreasAdded)), "area"), strings.Join(rep.AreasAdded, ", "))
 	}

@@ -121,12 +121,12 @@ eight,2030-02-01,E92000001,England,antipsychotic-prescribing-dementia,100,8,
 `
 
 var wantBad = []string{
-	"bad.csv:3: bad period \"2030-13-01\": must be a date, YYYY-MM-DD",
-	"bad.csv:4: value \"eight\" is not a number",
-	"bad.csv:5: negative denominator -1",
-	"bad.csv:6: numerator 11 is greater than denominator 10",
-	"bad.csv:7: empty area code",
-	"bad.csv:8: unknown indicator \"no-such-indicator\"",
+	"bad.csv:3: period: \"2030-13-01\" is not a date in the form YYYY-MM-DD",
+	"bad.csv:4: value: \"eight\" is not a number",
+	"bad.csv:5: denominator: -1 is negative",
+	"bad.csv:6: numerator: 11 is greater than the denominator, 10",
+	"bad.csv:7: area_code: enter the area's code",
+	"bad.csv:8: indicator: no indicator has the web address \"no-such-indicator\"",
 	"bad.csv:9: duplicate of line 2: same indicator, area code and period",
 	"bad.csv:11: 4 fields where the header has 8",
 }
@@ -207,7 +207,7 @@ func TestImportKeepGood(t *testing.T) {
 	if got := strings.Join(recs[0], ","); got != "value,period,area_code,area_name,indicator,denominator,numerator,note,line,reason" {
 		t.Errorf("rejects header = %s", got)
 	}
-	if got := recs[2]; got[0] != "eight" || got[8] != "4" || got[9] != `value "eight" is not a number` {
+	if got := recs[2]; got[0] != "eight" || got[8] != "4" || got[9] != `value: "eight" is not a number` {
 		t.Errorf("second reject = %q", got)
 	}
 	if got := recs[8]; len(got) != 10 || got[0] != "1.1" || got[5] != "" || got[8] != "11" {

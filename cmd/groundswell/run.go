@@ -43,6 +43,10 @@ Usage:
   groundswell export campaign SLUG --out FILE.zip    a whole campaign as one archive, for another installation
   groundswell import campaign FILE.zip [--slug NEW]  bring in a campaign archive, all or nothing
   groundswell spc [flags] [FILE]                     an SPC chart ("Making Data Count" XmR) of a period,value CSV, as JSON
+  groundswell retention --report|--apply [--retain-after-campaign DAYS]
+                                                     who is past the retention period; --apply erases them
+  groundswell backup [--db PATH] FILE                a consistent copy of a SQLite database, taken while it serves
+  groundswell restore [--db PATH] [--force] FILE     check a backup and put it in place of a stopped server's database
 Environment:
   GROUNDSWELL_ADDR       address to listen on (default localhost:8080)
   GROUNDSWELL_DB         SQLite database file (default groundswell.db), or a postgres:// URL
@@ -55,6 +59,10 @@ Environment:
   GROUNDSWELL_ASK_AGAIN_AFTER days after "not yet" before asking again (default 14d)
   GROUNDSWELL_FOLLOWUP_EVERY  how often to look for follow-up that is due (default 5m)
   GROUNDSWELL_DIGEST_AT       day and hour, UK time, of group leads' weekly digest (default "Monday 08:00")
+  GROUNDSWELL_RETAIN_AFTER_CAMPAIGN  days people are kept after their last campaign ends (default 730d; off)
+  GROUNDSWELL_PRIVACY_CONTACT        who to ask about personal data, shown on the privacy notice
+  GROUNDSWELL_MIN_FILL_TIME          a public form sent back sooner is not taken (default 3s; 0s for off)
+  GROUNDSWELL_DURABILITY             normal, or full: each commit synced to disk before it is acknowledged (SQLite)
 Flags win over environment variables.
 `
 
@@ -84,6 +92,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return exportCmd(ctx, args[1:], getenv, stdout, stderr)
 	case "spc":
 		return spcCmd(args[1:], stdin, stdout, stderr)
+	case "retention":
+		return retentionCmd(ctx, args[1:], getenv, stdout, stderr)
+	case "backup":
+		return backupCmd(ctx, args[1:], getenv, stdout, stderr)
+	case "restore":
+		return restoreCmd(ctx, args[1:], getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -105,6 +119,8 @@ type config struct {
 	scale             string                  // demo only: "normal" or "large"
 	limits            web.Limits              // the public forms' rate limits
 	apiPerToken       ratelimit.Limit         // JSON API requests per token
+	privacy           web.PrivacyOptions      // the privacy notice's facts, the forms' minimum fill time
+	durability        store.Durability        // SQLite: "normal", or "full" (synced at each commit)
 }
 
 // Default rate limits. Per address they are generous: an NHS trust's staff
@@ -185,6 +201,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		}
 	}
 	c.limits.TrustProxy = getenv("GROUNDSWELL_TRUST_PROXY") == "true"
+	durability := getenv("GROUNDSWELL_DURABILITY")
 	digestAt := followup.DefaultDigestSchedule().String()
 	if v := getenv("GROUNDSWELL_DIGEST_AT"); v != "" {
 		digestAt = v
@@ -210,10 +227,12 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		l := &limitFlags[i]
 		fs.StringVar(&l.value, l.flag, l.value, l.usage+" (env "+l.env+")")
 	}
+	fs.StringVar(&durability, "durability", durability, "normal, or full: each commit synced to disk before it is acknowledged, to survive a power cut (SQLite; default normal) (env GROUNDSWELL_DURABILITY)")
 	fs.BoolVar(&c.limits.TrustProxy, "trust-proxy", c.limits.TrustProxy, "take clients' addresses from the last X-Forwarded-For entry, which a load balancer in front appends (env GROUNDSWELL_TRUST_PROXY)")
 	if name == "demo" {
 		fs.StringVar(&c.scale, "scale", "normal", `the demo's size: "normal", or "large" (a million commitments, for load tests)`)
 	}
+	privacy := privacyFlags(fs, getenv)
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -230,10 +249,20 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		}
 		*l.into = lim
 	}
+	if durability != "" {
+		d, err := store.ParseDurability(durability)
+		if err != nil {
+			return c, fmt.Errorf("--durability: %w", err)
+		}
+		c.durability = d
+	}
 	if err := parseSchedule(&c.schedule, remindBefore, lapseAfter, askAgain); err != nil {
 		return c, err
 	}
 	var err error
+	if c.privacy, err = privacy(c.confirmWithin); err != nil {
+		return c, err
+	}
 	if c.digest, err = followup.ParseDigestAt(digestAt); err != nil {
 		return c, fmt.Errorf("--digest-at: %w", err)
 	}
@@ -276,11 +305,17 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
-	st, err := store.Open(ctx, cfg.db)
+	st, err := store.OpenWith(ctx, cfg.db, store.Options{Durability: cfg.durability})
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	if storeOpened != nil {
+		storeOpened(st)
+	}
+	if d, err := st.Durability(ctx); err == nil {
+		fmt.Fprintf(stdout, "Durability: %s\n", d)
+	}
 
 	if loadDemo {
 		if err := loadDemoData(ctx, st, stdout, cfg.scale); err != nil {
@@ -298,7 +333,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	mailer, stopBackground, err := startBackground(ctx, st, cfg, baseURL, logger, stdout)
 	if err != nil {
 		ln.Close()
-		return err
+		return cannotStore(cfg.db, err)
 	}
 	// Rate limits count in memory; on PostgreSQL, where there may be several
 	// nodes, they share their counts through the database twice a second.
@@ -312,7 +347,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	go limiter.Run(limitCtx, 500*time.Millisecond)
 	jsonAPI := api.New(api.Options{Store: st, Logger: logger, Limiter: limiter, PerToken: cfg.apiPerToken, BaseURL: cfg.baseURL})
 	app, err := web.New(web.Options{Store: st, Logger: logger, BaseURL: cfg.baseURL, SecureCookies: cfg.secureCookies, Mailer: mailer,
-		Limits: cfg.limits, Limiter: limiter, API: jsonAPI})
+		Limits: cfg.limits, Limiter: limiter, API: jsonAPI, Privacy: cfg.privacy})
 	if err != nil {
 		ln.Close()
 		return errors.Join(err, stopBackground(ctx))

@@ -18,6 +18,11 @@
 // and a unique submission key. Redirects are not followed: a 303 to
 // /pledges/… is an acknowledged pledge. Every other answer is counted as an
 // error by status.
+//
+// The server takes no form sent back sooner than a person could fill it in
+// (--min-fill-time, 3s by default). So, as a browser would, pledgeload first
+// opens the pledge form, keeps the signed time it was shown, and waits
+// --fill-time before the run starts; every request then carries that time.
 package main
 
 import (
@@ -65,6 +70,7 @@ type config struct {
 	bare      bool
 	serveBare string
 	timeout   time.Duration
+	fillTime  time.Duration
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -81,6 +87,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.BoolVar(&c.bare, "bare", false, "load a bare net/http handler: started in this process, or at --url if given (see --serve-bare)")
 	fs.StringVar(&c.serveBare, "serve-bare", "", "only serve the bare handler on this address until interrupted")
 	fs.DurationVar(&c.timeout, "timeout", 30*time.Second, "per-request timeout")
+	fs.DurationVar(&c.fillTime, "fill-time", 3*time.Second, "how long to wait after opening the pledge form before sending it: at least the server's --min-fill-time")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -118,6 +125,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		var err error
 		if target, err = discover(ctx, client, c); err != nil {
 			return err
+		}
+		// The time a person takes to fill the form in, before the clock
+		// starts.
+		select {
+		case <-time.After(c.fillTime):
+		case <-ctx.Done():
+			return ctx.Err()
 		}
 	}
 	c.url = strings.TrimRight(c.url, "/")
@@ -164,12 +178,16 @@ func newClient(clients int, timeout time.Duration) *http.Client {
 type targetInfo struct {
 	actions []int64
 	area    int64
+	// started is the signed time the pledge form was shown, which the
+	// server checks was long enough ago for a person to have filled it in.
+	started string
 }
 
 var (
 	groupLink  = regexp.MustCompile(`href="(/campaigns/[^"/]+/groups/[^"/]+)"`)
 	pledgeLink = regexp.MustCompile(`/campaigns/[^"/]+/actions/([0-9]+)/pledge`)
 	areaSelect = regexp.MustCompile(`(?s)<select[^>]*name="area_id"[^>]*>(.*?)</select>`)
+	startedVal = regexp.MustCompile(`name="started" value="([^"]*)"`)
 	optionVal  = regexp.MustCompile(`<option value="([0-9]+)"`)
 )
 
@@ -209,12 +227,16 @@ func discover(ctx context.Context, client *http.Client, c config) (targetInfo, e
 			return t, fmt.Errorf("found no pledge links on the group pages of campaign %q", c.campaign)
 		}
 	}
+	// Open the form, as a browser would: its signed time, and an area.
+	form, err := get(ctx, client, fmt.Sprintf("%s/campaigns/%s/actions/%d/pledge", base, url.PathEscape(c.campaign), t.actions[0]))
+	if err != nil {
+		return t, err
+	}
+	if m := startedVal.FindStringSubmatch(form); m != nil {
+		t.started = m[1]
+	}
 	t.area = c.area
 	if t.area == 0 {
-		form, err := get(ctx, client, fmt.Sprintf("%s/campaigns/%s/actions/%d/pledge", base, url.PathEscape(c.campaign), t.actions[0]))
-		if err != nil {
-			return t, err
-		}
 		sel := areaSelect.FindStringSubmatch(form)
 		if sel == nil {
 			return t, errors.New("the pledge form has no area_id select")
@@ -298,6 +320,7 @@ func load(ctx context.Context, client *http.Client, c config, t targetInfo) resu
 					"why":          {"Because people with dementia deserve the right care."},
 					"show_on_wall": {"yes"},
 					"submission":   {fmt.Sprintf("load%s%d", runID, n)},
+					"started":      {t.started},
 				}
 				u := fmt.Sprintf("%s/campaigns/%s/actions/%d/pledge", c.url, url.PathEscape(c.campaign), action)
 				t0 := time.Now()
