@@ -300,6 +300,12 @@ func (a *API) recoverer(h http.Handler) http.Handler {
 }
 
 func (a *API) internal(w http.ResponseWriter, r *http.Request, err error) {
+	if cause := store.FaultCause(err); cause != "" {
+		a.log.ErrorContext(r.Context(), "API request failed: storage unavailable", "cause", cause, "err", err)
+		w.Header().Set("Retry-After", "30")
+		writeProblem(w, http.StatusServiceUnavailable, "The database cannot store anything at the moment ("+cause+"). Nothing was saved; please try again shortly.", nil)
+		return
+	}
 	a.log.ErrorContext(r.Context(), "API request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	writeProblem(w, http.StatusInternalServerError, "Something went wrong on our side. It has been logged; please try again later.", nil)
 }
@@ -317,6 +323,14 @@ func writeProblem(w http.ResponseWriter, status int, detail string, errs []*huma
 // the field's place in the request, and anything not of the domain is logged
 // and hidden.
 func (a *API) problem(ctx context.Context, err error, fields map[string]string) error {
+	if cause := store.FaultCause(err); cause != "" {
+		// The database cannot store anything (a full disk, a read-only
+		// file, PostgreSQL unreachable): nothing was written, and the
+		// client may try again. The web pages answer the same way.
+		a.log.ErrorContext(ctx, "API request failed: storage unavailable", "cause", cause, "err", err)
+		return huma.ErrorWithHeaders(huma.Error503ServiceUnavailable("The database cannot store anything at the moment ("+cause+"). Nothing was saved; please try again shortly."),
+			http.Header{"Retry-After": {"30"}})
+	}
 	var e *gs.Error
 	if !errors.As(err, &e) {
 		a.log.ErrorContext(ctx, "API request failed", "err", err)

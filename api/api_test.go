@@ -497,3 +497,28 @@ func writeTokenID(t *testing.T, h *harness) int64 {
 	must(t, err)
 	return tok.ID
 }
+
+// TestStorageFaultIs503 makes the database refuse writes, as a full disk or
+// a read-only file does, and checks a pledge is answered 503 with
+// Retry-After — the client may try again — and nothing is half written.
+func TestStorageFaultIs503(t *testing.T) {
+	h := newHarness(t, storetest.Open(t), ratelimit.Limit{})
+	ctx := context.Background()
+	if _, err := h.st.WriteDB().ExecContext(ctx, `PRAGMA query_only = ON`); err != nil {
+		t.Fatal(err)
+	}
+	r := h.call(http.MethodPost, "/api/v1/commitments", h.write, pledgeBody(h.f.Actions[0].ID, h.f.AreaID, "fay@example.org"))
+	r.problem(t, http.StatusServiceUnavailable)
+	if r.header.Get("Retry-After") == "" {
+		t.Error("no Retry-After")
+	}
+	if _, err := h.st.WriteDB().ExecContext(ctx, `PRAGMA query_only = OFF`); err != nil {
+		t.Fatal(err)
+	}
+	if page, _ := h.st.CommitmentsPage(ctx, store.CommitmentFilter{CampaignID: h.f.Campaign.ID}); len(page) != 0 {
+		t.Errorf("%d commitments stored during the fault", len(page))
+	}
+	if r := h.call(http.MethodPost, "/api/v1/commitments", h.write, pledgeBody(h.f.Actions[0].ID, h.f.AreaID, "fay@example.org")); r.status != http.StatusCreated {
+		t.Errorf("after the fault: %d %s", r.status, r.raw)
+	}
+}
