@@ -257,7 +257,7 @@ func TestAuditLogRecordsEveryChange(t *testing.T) {
 					return c.ID, tokenID
 				}},
 			{name: "create webhook", as: byOrganiser, object: gs.AuditWebhook, verb: gs.AuditCreate,
-				after: map[string]any{"url": "https://crm.example.org/hooks", "events": []any{gs.EventCommitmentCreated}},
+				after: map[string]any{"url": "https://crm.example.org/…", "events": []any{gs.EventCommitmentCreated}},
 				run: func(t *testing.T, ctx context.Context) (int64, int64) {
 					w := gs.Webhook{CampaignID: c.ID, URL: "https://crm.example.org/hooks", Events: []string{gs.EventCommitmentCreated}}
 					_, err := st.CreateWebhook(ctx, &w)
@@ -297,7 +297,7 @@ func TestAuditLogRecordsEveryChange(t *testing.T) {
 					must(t, err)
 					return c.ID, ds[0].ID
 				}},
-			{name: "delete webhook", as: byOrganiser, object: gs.AuditWebhook, verb: gs.AuditDelete, before: map[string]any{"url": "https://crm.example.org/hooks"},
+			{name: "delete webhook", as: byOrganiser, object: gs.AuditWebhook, verb: gs.AuditDelete, before: map[string]any{"url": "https://crm.example.org/…"},
 				run: func(t *testing.T, ctx context.Context) (int64, int64) {
 					must(t, st.DeleteWebhook(ctx, c.ID, hookID))
 					return c.ID, hookID
@@ -551,6 +551,10 @@ func TestAuditLogIsAppendOnly(t *testing.T) {
 		stmts := []string{`UPDATE audit_log SET label = 'forged'`, `DELETE FROM audit_log`}
 		if st.Dialect() == "postgres" {
 			stmts = append(stmts, `TRUNCATE audit_log`)
+		} else {
+			// REPLACE deletes without firing the DELETE trigger.
+			stmts = append(stmts, `INSERT OR REPLACE INTO audit_log (id, at, actor_name, actor_role, via, verb, object_type, label)
+				SELECT id, at, actor_name, actor_role, via, verb, object_type, 'forged' FROM audit_log LIMIT 1`)
 		}
 		for _, q := range stmts {
 			_, err := st.WriteDB().ExecContext(ctx, q)

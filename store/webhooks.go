@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/url"
 	"slices"
 	"time"
 
@@ -40,7 +41,7 @@ func (s *Store) CreateWebhook(ctx context.Context, w *gs.Webhook) (string, error
 		}
 		// The signing secret is never audited.
 		return tx.audit(ctx, change{campaignID: w.CampaignID, object: gs.AuditWebhook, objectID: id, verb: gs.AuditCreate,
-			label: w.URL, after: snapWebhook(*w)})
+			label: auditURL(w.URL), after: snapWebhook(*w)})
 	})
 	if err != nil {
 		return "", err
@@ -134,7 +135,23 @@ func snapWebhook(w gs.Webhook) webhookSnap {
 	if events == nil {
 		events = []string{}
 	}
-	return webhookSnap{URL: w.URL, Description: w.Description, Events: events, Disabled: w.Disabled()}
+	return webhookSnap{URL: auditURL(w.URL), Description: w.Description, Events: events, Disabled: w.Disabled()}
+}
+
+// auditURL is an endpoint's address as the audit log keeps it: scheme and
+// host only. The path of a chat or automation service's hook address is
+// itself a secret (whoever has it can post), and the log is kept for ever
+// and read through the API.
+func auditURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return "(an address)"
+	}
+	out := u.Scheme + "://" + u.Host
+	if u.Path != "" && u.Path != "/" || u.RawQuery != "" {
+		out += "/…"
+	}
+	return out
 }
 
 // Webhook returns one of a campaign's endpoints; one of another campaign,
@@ -184,7 +201,7 @@ func (s *Store) SetWebhookDisabled(ctx context.Context, campaignID, id int64, di
 		}
 		after.Disabled = disabled
 		return tx.audit(ctx, change{campaignID: campaignID, object: gs.AuditWebhook, objectID: id, verb: verb,
-			label: hook.URL, before: snapWebhook(hook), after: after})
+			label: auditURL(hook.URL), before: snapWebhook(hook), after: after})
 	})
 }
 
@@ -209,7 +226,7 @@ func (s *Store) DeleteWebhook(ctx context.Context, campaignID, id int64) error {
 			}
 		}
 		return tx.audit(ctx, change{campaignID: campaignID, object: gs.AuditWebhook, objectID: id, verb: gs.AuditDelete,
-			label: hook.URL, before: snapWebhook(hook)})
+			label: auditURL(hook.URL), before: snapWebhook(hook)})
 	})
 }
 
@@ -232,7 +249,7 @@ func (s *Store) RotateWebhookSecret(ctx context.Context, campaignID, id int64, o
 		// neither secret.
 		until := tx.now.Add(overlap).Truncate(time.Millisecond)
 		return tx.audit(ctx, change{campaignID: campaignID, object: gs.AuditWebhook, objectID: id, verb: gs.AuditRotate,
-			label: hook.URL, after: struct {
+			label: auditURL(hook.URL), after: struct {
 				OldSecretSignsUntil time.Time `json:"old_secret_signs_until"`
 			}{until}})
 	})

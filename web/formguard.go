@@ -34,8 +34,9 @@ const (
 	honeypotField = "website"
 	startedField  = "started"
 	// stampMaxAge is how long a form's time stays good: a week, so a form
-	// left open for days still works, while a program cannot reuse one it
-	// fetched once for ever.
+	// left open for days still works. A stamp is not single use: a program
+	// that fetched the form once may send it back many times within the
+	// week; the rate limits per address and per email bound what it gains.
 	stampMaxAge = 7 * 24 * time.Hour
 )
 
