@@ -35,8 +35,16 @@ type Actor struct {
 // trace.
 var SystemActor = Actor{Name: "System", Role: "system", Via: "system"}
 
-// IsSystem reports whether the change was made on no user's behalf.
-func (a Actor) IsSystem() bool { return a.UserID == 0 }
+// ErasedPersonActor is who the audit log names as having asked for an
+// erasure that the person asked for themself, signed in. The entry can
+// never be erased: naming them in it would keep, for good, the very name
+// and email they asked to have removed. So it names no one: no user id (the
+// account is anonymised in the same transaction), no email.
+var ErasedPersonActor = Actor{Name: "The person erased", Role: RoleMember, Via: "web"}
+
+// IsSystem reports whether the change was made on no user's behalf. The
+// person erased also has no user id, but is not the system.
+func (a Actor) IsSystem() bool { return a.UserID == 0 && a != ErasedPersonActor }
 
 // ActorFor is the actor of a signed-in user with the access a, acting
 // through via ("web", "api token 12" …).

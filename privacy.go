@@ -215,6 +215,23 @@ type SubjectAccount struct {
 	DigestOff     bool                  `json:"weekly_digest_off"`
 	Sessions      int                   `json:"signed_in_sessions"`
 	GroupMessages []SubjectGroupMessage `json:"group_messages_sent,omitempty"`
+	// Changes are the entries of the audit log that name them as who made
+	// a change (as a lead, a representative, an organiser): the log keeps
+	// their name and email with each.
+	Changes []SubjectChange `json:"changes_made,omitempty"`
+}
+
+// SubjectChange is a change the person made, as the audit log records it
+// under their name: when, in which part, through what, and what was done
+// to which object (AuditEntry's Verb, Object and Label). What the object
+// held before and after is the campaign's, not theirs, and is left out.
+type SubjectChange struct {
+	At     time.Time `json:"at"`
+	Role   string    `json:"role"`
+	Via    string    `json:"via"`
+	Verb   string    `json:"verb"`
+	Object string    `json:"object"`
+	Label  string    `json:"label"`
 }
 
 // SubjectGroupMessage is a message the person sent, as a lead, to the

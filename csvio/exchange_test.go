@@ -126,6 +126,39 @@ func TestPeopleBadRows(t *testing.T) {
 	}
 }
 
+// TestPeopleErasedRows: the row an erasure leaves (the placeholder email, no
+// name, the impossible erased-… code) is read as an erased person's, with
+// every consent off; such a row that names someone is refused.
+func TestPeopleErasedRows(t *testing.T) {
+	in := "email,name,profession,organisation_name,show_on_wall,contact_ok,referral_code,area_code\n" +
+		"erased-abc123@" + gs.ErasedDomain + ",,,,true,true,erased-def456,E40000007\n" + // 2: as exported
+		"erased-ghi789@" + gs.ErasedDomain + ",,,,,,,\n" + // 3: no code
+		"erased-jkl012@" + gs.ErasedDomain + ",Ann Named,Nurse,Ann's,,,ABCDEFGHJK,\n" // 4: names someone
+	r, err := csvio.NewPeopleReader(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	good, bad := readEvery(t, r)
+	want := `line 4: name: must be empty: the email address is an erased person's placeholder (@erased.invalid), and nothing of who they were is kept; ` +
+		`profession: must be empty: the email address is an erased person's placeholder (@erased.invalid), and nothing of who they were is kept; ` +
+		`organisation_name: must be empty: the email address is an erased person's placeholder (@erased.invalid), and nothing of who they were is kept; ` +
+		`referral_code: must be empty, or the erased-… code an erasure leaves: the email address is an erased person's placeholder (@erased.invalid)`
+	if strings.Join(bad, "\n") != want {
+		t.Errorf("bad =\n%s\nwant\n%s", strings.Join(bad, "\n"), want)
+	}
+	if len(good) != 2 {
+		t.Fatalf("good = %+v, want the two erased rows", good)
+	}
+	for _, p := range good {
+		if !p.Erased || p.Name != "" || p.ReferralCode != "" || p.ShowOnWall || p.ContactOK {
+			t.Errorf("read %+v, want an erased row with no code and no consent", p)
+		}
+	}
+	if good[0].AreaCode != "E40000007" {
+		t.Errorf("the area, which names no one, was lost: %+v", good[0])
+	}
+}
+
 func TestOrganisationsRoundTripAndBadRows(t *testing.T) {
 	want := []csvio.Organisation{
 		{Name: "Leeds Teaching Hospitals", ODSCode: "RR8", Sector: "NHS provider", AreaCode: "E40000012"},

@@ -38,6 +38,12 @@ type Person struct {
 	// a confirmed pledge in it. An import reads it and ignores it: what is
 	// confirmed is the pledges' to say (their confirmed_at).
 	Confirmed bool
+	// Erased says the row is an erased person's: their email is the random
+	// placeholder an erasure leaves (at gs.ErasedDomain). Exports carry
+	// such rows, because the pledges and invitations they kept point at
+	// them; an import stores them as erased again. The row has no name,
+	// role, organisation typed in, referral code or consent.
+	Erased bool
 	// Columns are the columns of the file the row was read from: an import
 	// leaves the consents of a person already stored as they are where the
 	// file says nothing about them.
@@ -63,6 +69,9 @@ func NewPeopleReader(r io.Reader) (*Reader[Person], error) {
 }
 
 func checkPerson(rec *Record) Person {
+	if gs.IsErased(gs.NormalizeEmail(rec.Text("email"))) {
+		return checkErasedPerson(rec)
+	}
 	gp := gs.Person{Email: rec.Text("email"), Name: rec.Text("name"), Profession: rec.Text("profession"),
 		OrganisationName: rec.Text("organisation_name"), ReferralCode: rec.Text("referral_code")}
 	rec.Check(gp.Validate(), nil)
@@ -73,6 +82,35 @@ func checkPerson(rec *Record) Person {
 		ShowOnWall: rec.Bool("show_on_wall"), ContactOK: rec.Bool("contact_ok"), ReferralCode: gp.ReferralCode,
 		CreatedAt: rec.Time("created_at"), UnsubscribedAt: rec.Time("unsubscribed_at"), Confirmed: rec.Bool("confirmed"),
 		Columns: rec.Columns(),
+	}
+	if len([]rune(p.Organisation)) > 200 {
+		rec.Problem("organisation: must be 200 characters or fewer")
+	}
+	return p
+}
+
+// checkErasedPerson reads the row of a person erased (see Person.Erased).
+// Their name and words are gone for good: a row that gives any is refused
+// rather than stored against a placeholder. The referral code is the
+// impossible one the erasure made ("erased-…"), or empty; an import makes a
+// new impossible one either way. The consents are off whatever the row
+// says: there is no one left whose consent they were.
+func checkErasedPerson(rec *Record) Person {
+	p := Person{
+		Line: rec.Line, Email: rec.Email("email"), Erased: true,
+		OrganisationODSCode: rec.Code("organisation_ods_code", 12), Organisation: rec.Text("organisation"),
+		AreaCode: rec.Code("area_code", 20), CreatedAt: rec.Time("created_at"), UnsubscribedAt: rec.Time("unsubscribed_at"),
+		Confirmed: rec.Bool("confirmed"), Columns: rec.Columns(),
+	}
+	rec.Bool("show_on_wall") // read for the problems of a bad cell only
+	rec.Bool("contact_ok")
+	for _, c := range []string{"name", "profession", "organisation_name"} {
+		if rec.Text(c) != "" {
+			rec.cellProblem(c, "must be empty: the email address is an erased person's placeholder (@%s), and nothing of who they were is kept", gs.ErasedDomain)
+		}
+	}
+	if code := rec.Text("referral_code"); code != "" && !strings.HasPrefix(strings.ToLower(code), "erased-") {
+		rec.cellProblem("referral_code", "must be empty, or the erased-… code an erasure leaves: the email address is an erased person's placeholder (@%s)", gs.ErasedDomain)
 	}
 	if len([]rune(p.Organisation)) > 200 {
 		rec.Problem("organisation: must be 200 characters or fewer")

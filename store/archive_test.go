@@ -17,6 +17,7 @@ import (
 	"testing"
 
 	gs "github.com/groundswell-health/groundswell"
+	"github.com/groundswell-health/groundswell/csvio"
 	"github.com/groundswell-health/groundswell/demo"
 	"github.com/groundswell-health/groundswell/mobilise"
 	"github.com/groundswell-health/groundswell/store"
@@ -418,4 +419,146 @@ func zipBomb(t *testing.T, data []byte) []byte {
 		t.Fatal(err)
 	}
 	return out.Bytes()
+}
+
+// TestArchiveWithErasedPeople: a campaign some of whose people were erased
+// exports and imports whole. Their rows carry only the placeholder email,
+// no name and an impossible referral code; their pledges and invitations
+// point at them. The import stores them erased again, and the campaign's
+// figures and every file but the erased rows' new codes come back the same.
+func TestArchiveWithErasedPeople(t *testing.T) {
+	ctx := context.Background()
+	src := storetest.Open(t)
+	if err := src.LoadDataset(ctx, demo.Generate()); err != nil {
+		t.Fatal(err)
+	}
+	// An inviter and someone invited: erasing them leaves rows that
+	// pledges and invitations point at from both ends.
+	var b bytes.Buffer
+	if _, err := src.ExportCampaign(ctx, demo.CampaignSlug, &b, nil); err != nil {
+		t.Fatal(err)
+	}
+	rels, err := csv.NewReader(bytes.NewReader(archiveFiles(t, b.Bytes())["relationships.csv"])).ReadAll()
+	if err != nil || len(rels) < 3 {
+		t.Fatalf("the demo's invitations: %v, %v", rels, err)
+	}
+	erased := []string{rels[1][0], rels[2][1]}
+	for _, email := range erased {
+		if _, err := src.Erase(ctx, gs.EraseInput{Email: email, RequestedBy: gs.ErasedByRetention}); err != nil {
+			t.Fatalf("erase %s: %v", email, err)
+		}
+	}
+	b.Reset()
+	if _, err := src.ExportCampaign(ctx, demo.CampaignSlug, &b, nil); err != nil {
+		t.Fatal(err)
+	}
+	data := b.Bytes()
+	files := archiveFiles(t, data)
+	if n := bytes.Count(files["people.csv"], []byte("@"+gs.ErasedDomain)); n != len(erased) {
+		t.Fatalf("people.csv has %d erased rows, want %d", n, len(erased))
+	}
+
+	storetest.Each(t, func(t *testing.T, dst *store.Store) {
+		rep, err := dst.ImportCampaign(ctx, bytes.NewReader(data), int64(len(data)), store.ArchiveImportOptions{
+			Reject: func(file string, line int, reason string) { t.Errorf("%s:%d: %s", file, line, reason) },
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := src.CampaignBySlug(ctx, demo.CampaignSlug)
+		must(t, err)
+		ca, err := src.CampaignCounts(ctx, a.ID)
+		must(t, err)
+		cb, err := dst.CampaignCounts(ctx, rep.CampaignID)
+		must(t, err)
+		if ca != cb {
+			t.Errorf("counts after import %+v, before %+v", cb, ca)
+		}
+		if ga, gb := groupFigures(t, src, a.ID), groupFigures(t, dst, rep.CampaignID); !reflect.DeepEqual(ga, gb) {
+			t.Errorf("groups after import\n%v\nbefore\n%v", gb, ga)
+		}
+
+		var again bytes.Buffer
+		if _, err := dst.ExportCampaign(ctx, demo.CampaignSlug, &again, nil); err != nil {
+			t.Fatal(err)
+		}
+		// An erased row gets a new impossible code on import: random, as
+		// the erasure's was.
+		mask := func(files map[string][][]string) {
+			recs := files["people.csv"]
+			code := slices.Index(recs[0], "referral_code")
+			for _, rec := range recs[1:] {
+				if gs.IsErased(rec[0]) {
+					if !strings.HasPrefix(rec[code], "erased-") || rec[1] != "" {
+						t.Errorf("an erased row reads %q", rec)
+					}
+					rec[code] = "erased-…"
+				}
+			}
+		}
+		want, got := comparable(t, files), comparable(t, archiveFiles(t, again.Bytes()))
+		mask(want)
+		mask(got)
+		for _, name := range store.ArchiveFiles() {
+			if name != "manifest.json" && !reflect.DeepEqual(got[name], want[name]) {
+				t.Errorf("%s differs after the round trip:\n%q\nwant\n%q", name, got[name], want[name])
+			}
+		}
+		// Stored erased: nothing is held under the placeholder, no invite
+		// link finds the row, and the erasure cannot be repeated on it.
+		for _, rec := range got["people.csv"][1:] {
+			if !gs.IsErased(rec[0]) {
+				continue
+			}
+			if _, err := dst.Erase(ctx, gs.EraseInput{Email: rec[0], RequestedBy: gs.ErasedByRetention}); gs.ErrorCode(err) != gs.ENOTFOUND {
+				t.Errorf("erasing an imported erased row again: %v, want nothing held", err)
+			}
+		}
+	})
+}
+
+// TestPeopleFileWithErasedPeople: the people file of a campaign with erased
+// people imports into another installation, the erased rows stored erased.
+func TestPeopleFileWithErasedPeople(t *testing.T) {
+	ctx := context.Background()
+	src := storetest.Open(t)
+	f := storetest.Seed(t, src)
+	pledgeConfirmed(t, src, f, "ivy@example.org", "Ivy Inviter", "")
+	pledgeConfirmed(t, src, f, "erin@example.org", "Erin Erased", "")
+	if _, err := src.Erase(ctx, gs.EraseInput{Email: "erin@example.org", RequestedBy: gs.ErasedByRetention}); err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	w, err := csvio.NewPeopleWriter(&b, csvio.Options{})
+	must(t, err)
+	must(t, src.ExportPeople(ctx, f.Campaign.ID, w.Write))
+	must(t, w.Flush())
+
+	storetest.Each(t, func(t *testing.T, dst *store.Store) {
+		storetest.Seed(t, dst)
+		rep, refused := importPeople(t, dst, b.String())
+		if len(refused) != 0 || rep.Inserted != 2 {
+			t.Fatalf("import: %+v, refused %q; want both people added", rep, refused)
+		}
+		var erasedRows, named int
+		must(t, dst.WriteDB().QueryRowContext(ctx, `SELECT COUNT(*) FROM people WHERE erased_at IS NOT NULL AND name = ''
+			AND referral_code LIKE 'erased-%' AND show_on_wall = `+boolSQL(dst, false)+` AND contact_ok = `+boolSQL(dst, false)).Scan(&erasedRows))
+		must(t, dst.WriteDB().QueryRowContext(ctx, `SELECT COUNT(*) FROM people WHERE erased_at IS NULL AND name = 'Ivy Inviter'`).Scan(&named))
+		if erasedRows != 1 || named != 1 {
+			t.Errorf("stored %d erased rows and %d named, want 1 of each", erasedRows, named)
+		}
+	})
+}
+
+// boolSQL is a boolean literal of the store's database.
+func boolSQL(st *store.Store, v bool) string {
+	switch {
+	case st.Dialect() == "postgres" && v:
+		return "TRUE"
+	case st.Dialect() == "postgres":
+		return "FALSE"
+	case v:
+		return "1"
+	}
+	return "0"
 }

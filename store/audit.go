@@ -26,7 +26,10 @@ import (
 // copied (name, email), as an audit log must keep it.
 //
 // There is no method here that changes or removes an entry, and the
-// database refuses UPDATE and DELETE on audit_log (migration 0022).
+// database refuses UPDATE and DELETE on audit_log (migration 0022) — but
+// for one change: an erasure blanks the name and email copied into the
+// entries of the person erased (erase.go), which migration 0023 lets
+// through and nothing else.
 
 type actorKey struct{}
 

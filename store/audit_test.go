@@ -570,6 +570,58 @@ func TestAuditLogIsAppendOnly(t *testing.T) {
 	})
 }
 
+// TestAuditLogAllowsOnlyAnErasure: the one change the database lets through
+// is the erasure's, blanking the name and email of a user's entries
+// (migration 0023). Blanking along with any other change, blanking only
+// one of the two, writing a name in, or blanking the system's entries are
+// refused.
+func TestAuditLogAllowsOnlyAnErasure(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		f := storetest.Seed(t, st)
+		actor := gs.Actor{UserID: 42, Name: "Olu Organiser", Email: "olu@example.org", Role: gs.RoleOrganiser, Via: "web"}
+		c := f.Campaign
+		c.Purpose = "Changed."
+		must(t, st.UpdateCampaign(store.WithActor(ctx, actor), &c))
+		db := st.WriteDB()
+		bind := func(q string) string {
+			if st.Dialect() == "postgres" {
+				return strings.ReplaceAll(q, "?", "$1")
+			}
+			return q
+		}
+		for _, q := range []string{
+			`UPDATE audit_log SET actor_name = '', actor_email = '', label = 'forged' WHERE actor_user_id = ?`,
+			`UPDATE audit_log SET actor_name = '', actor_email = '', actor_user_id = 7 WHERE actor_user_id = ?`,
+			`UPDATE audit_log SET actor_name = '', actor_email = '', after_json = NULL WHERE actor_user_id = ?`,
+			`UPDATE audit_log SET actor_name = '' WHERE actor_user_id = ?`,
+			`UPDATE audit_log SET actor_name = 'Someone Else', actor_email = '' WHERE actor_user_id = ?`,
+			`UPDATE audit_log SET actor_name = '', actor_email = '' WHERE actor_user_id IS NULL AND 0 < ?`,
+		} {
+			if _, err := db.ExecContext(ctx, bind(q), 42); err == nil || !strings.Contains(err.Error(), "append-only") {
+				t.Errorf("%s: %v, want it refused as append-only", q, err)
+			}
+		}
+		if _, err := db.ExecContext(ctx, bind(`UPDATE audit_log SET actor_name = '', actor_email = '' WHERE actor_user_id = ?`), 42); err != nil {
+			t.Fatalf("the erasure's change was refused: %v", err)
+		}
+		entries, err := st.AuditLog(ctx, store.AuditFilter{CampaignID: c.ID})
+		must(t, err)
+		var system int
+		for _, e := range entries {
+			switch {
+			case e.Actor.UserID == 42 && (e.Actor.Name != "" || e.Actor.Email != "" || e.Label != c.Title || e.Actor.Role != gs.RoleOrganiser):
+				t.Errorf("the erased actor's entry: %+v, want only the name and email blanked", e)
+			case e.Actor == gs.SystemActor:
+				system++
+			}
+		}
+		if system == 0 {
+			t.Errorf("the system's entries lost their actor: %+v", entries)
+		}
+	})
+}
+
 // TestAuditLogPages: newest first for the pages, oldest first for the API,
 // each a page at a time from a cursor, filtered by kind and time.
 func TestAuditLogPages(t *testing.T) {

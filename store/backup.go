@@ -43,6 +43,13 @@ type BackupInfo struct {
 	// Replaced, after a restore, is where the database that was there before
 	// has been kept ("" when there was none).
 	Replaced string
+	// Path, after a restore, is the file restored into: the database path
+	// given, or the file it is a symbolic link to.
+	Path string
+	// Owner, after a restore, says who owns the restored file and its mode
+	// ("owner groundswell (uid 998), group groundswell (gid 998), mode
+	// 0600"), for the operator to check that the server's user can open it.
+	Owner string
 }
 
 // beforeRestoreSuffix names where Restore keeps the database it replaces.
@@ -139,13 +146,17 @@ func Backup(ctx context.Context, dbPath, dst string) (BackupInfo, error) {
 }
 
 // Restore installs the backup file as the SQLite database at dbPath. The
-// backup is copied beside dbPath, synced and checked there — it must pass
-// PRAGMA integrity_check and be a Groundswell database at a schema version
-// this program knows — and then renamed into place. A database already at
-// dbPath is replaced only with force; it is kept as dbPath.before-restore
-// (complete: its write-ahead log is checkpointed into it first). A database
-// that any other connection has open — a running server — is never
-// replaced.
+// backup is copied beside dbPath — with the write-ahead log or rollback
+// journal beside it, if it has one, which SQLite then applies to the copy —
+// synced and checked there: it must pass PRAGMA integrity_check and be a
+// Groundswell database at a schema version this program knows. Then it is
+// renamed into place. When dbPath is a symbolic link, the file it points to
+// is replaced and the link kept. A database already at dbPath is replaced
+// only with force; it is kept as dbPath.before-restore (whole on its own:
+// its write-ahead log is folded into it first). A database that any other
+// connection has open — a running server — is never replaced: that is
+// checked at the start, and again as the old database is locked, up to the
+// rename (see retire).
 func Restore(ctx context.Context, backup, dbPath string, force bool) (BackupInfo, error) {
 	var info BackupInfo
 	if IsPostgres(dbPath) {
@@ -154,6 +165,11 @@ func Restore(ctx context.Context, backup, dbPath string, force bool) (BackupInfo
 	if err := isDatabaseFile(backup); err != nil {
 		return info, err
 	}
+	dbPath, err := resolveLink(dbPath)
+	if err != nil {
+		return info, err
+	}
+	info.Path = dbPath
 	old := dbPath + beforeRestoreSuffix
 	exists, err := fileExists(dbPath)
 	if err != nil {
@@ -172,63 +188,256 @@ func Restore(ctx context.Context, backup, dbPath string, force bool) (BackupInfo
 		} else if ok {
 			return info, fmt.Errorf("%s exists, from an earlier restore: move it somewhere safe first", old)
 		}
-	}
-	if ok, err := fileExists(dbPath + "-wal"); err != nil {
-		return info, err
-	} else if ok && !exists {
-		return info, fmt.Errorf("%s-wal exists without its database %s: move it away first", dbPath, dbPath)
+	} else {
+		// SQLite would replay a log it finds beside the restored file into
+		// it.
+		for _, suffix := range logSuffixes {
+			if ok, err := fileExists(dbPath + suffix); err != nil {
+				return info, err
+			} else if ok {
+				return info, fmt.Errorf("%s%s exists without its database %s: move it away first", dbPath, suffix, dbPath)
+			}
+		}
 	}
 
-	tmp, err := os.CreateTemp(filepath.Dir(dbPath), "."+filepath.Base(dbPath)+".restoring-*")
-	if err != nil {
-		return info, fmt.Errorf("restore beside %s: %w", dbPath, err)
-	}
-	tmpPath := tmp.Name()
-	defer removeFile(tmpPath)
-	err = copyFile(tmp, backup)
-	if cerr := tmp.Close(); err == nil && cerr != nil {
-		err = fmt.Errorf("write %s: %w", tmpPath, cerr)
-	}
+	tmpPath, err := stageBackup(ctx, backup, dbPath)
 	if err != nil {
 		return info, err
 	}
+	defer removeFile(tmpPath)
 	if info.SchemaVersion, err = checkDatabase(ctx, tmpPath); err != nil {
 		return info, fmt.Errorf("%s cannot be restored: %w", backup, err)
 	}
 	if exists {
 		keepOwnership(tmpPath, dbPath)
+	} else {
+		ownLikeDir(tmpPath)
 	}
 	if info.Bytes, err = syncFile(tmpPath); err != nil {
 		return info, err
 	}
+	restoreStep("staged")
 
 	if exists {
-		// Fold the old database's log into it, so that the file kept is
-		// whole on its own and no log is left that could be replayed into
-		// the restored one; this fails if a server has started meanwhile.
-		if err := checkpointAlone(ctx, dbPath); err != nil {
+		err = retire(ctx, dbPath, func() error {
+			restoreStep("retired")
+			// A hard link keeps dbPath in place until the rename below
+			// replaces it: at every moment dbPath is the old database or
+			// the new one, never missing.
+			if err := os.Link(dbPath, old); err != nil {
+				return fmt.Errorf("keep %s as %s: %w", dbPath, old, err)
+			}
+			if err := os.Rename(tmpPath, dbPath); err != nil {
+				os.Remove(old) // dbPath is untouched: drop only its second name
+				return fmt.Errorf("put the restored database in place at %s: %w", dbPath, err)
+			}
+			info.Replaced = old
+			return nil
+		})
+		if err != nil {
 			return info, err
 		}
-		// A hard link keeps dbPath in place until the rename below
-		// replaces it: at every moment dbPath is the old database or the
-		// new one, never missing.
-		if err := os.Link(dbPath, old); err != nil {
-			return info, fmt.Errorf("keep %s as %s: %w", dbPath, old, err)
+	} else {
+		// A link, unlike a rename, does not replace a database that a
+		// server started meanwhile has created at dbPath.
+		err := os.Link(tmpPath, dbPath)
+		if errors.Is(err, fs.ErrExist) {
+			return info, fmt.Errorf("%s appeared during the restore: has a server started? Nothing has been changed: "+
+				"stop it, move %s away, and restore again", dbPath, dbPath)
 		}
-		info.Replaced = old
-	}
-	for _, leftover := range []string{dbPath + "-wal", dbPath + "-shm"} {
-		if err := os.Remove(leftover); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return info, fmt.Errorf("remove %s: %w", leftover, err)
+		if err != nil {
+			return info, fmt.Errorf("put the restored database in place at %s: %w", dbPath, err)
 		}
-	}
-	if err := os.Rename(tmpPath, dbPath); err != nil {
-		return info, fmt.Errorf("put the restored database in place: %w", err)
 	}
 	if err := syncDir(filepath.Dir(dbPath)); err != nil {
 		return info, err
 	}
+	info.Owner = describeOwner(dbPath)
 	return info, nil
+}
+
+// restoreStep is called as Restore passes the points where a server
+// started too early could slip in; a test replaces it to start one there.
+// It does nothing otherwise.
+var restoreStep = func(string) {}
+
+// logSuffixes name the files beside a SQLite database that hold changes
+// not (or no longer) in it: SQLite applies them when it opens the database.
+var logSuffixes = []string{"-wal", "-journal"}
+
+// resolveLink returns the file a --db path that is a symbolic link points
+// to. The restored file must replace that file, not the link: SQLite opens
+// the file a link points to and keeps its log beside it, and renaming onto
+// the link would put a plain file of its own in the link's directory,
+// leaving the database it pointed to — and the server's view of it —
+// behind. A link to nothing is refused rather than guessed at.
+func resolveLink(dbPath string) (string, error) {
+	fi, err := os.Lstat(dbPath)
+	if errors.Is(err, fs.ErrNotExist) {
+		return dbPath, nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("look for %s: %w", dbPath, err)
+	}
+	if fi.Mode()&fs.ModeSymlink == 0 {
+		return dbPath, nil
+	}
+	target, err := filepath.EvalSymlinks(dbPath)
+	if errors.Is(err, fs.ErrNotExist) {
+		dest, _ := os.Readlink(dbPath)
+		return "", fmt.Errorf("%s is a symbolic link to %s, which does not exist: point the link at the database, "+
+			"or give --db the path of the file itself", dbPath, dest)
+	}
+	if err != nil {
+		return "", fmt.Errorf("follow the symbolic link %s: %w", dbPath, err)
+	}
+	return target, nil
+}
+
+// stageBackup copies the backup into a new file beside dbPath, with its
+// write-ahead log or rollback journal when it has one, and has SQLite
+// recover the copy. A backup made by copying files or by a disk snapshot is
+// the database file plus, often, a log holding the latest commits; the file
+// alone would lose them (or be half of an unfinished transaction). Recovering
+// a private copy, rather than opening the backup itself, applies the log the
+// way SQLite would, yet writes nothing beside the backup — so a backup on
+// read-only storage, such as a mounted snapshot, restores too — and the
+// copy's log cannot be taken for anyone else's.
+func stageBackup(ctx context.Context, backup, dbPath string) (tmpPath string, err error) {
+	before, err := stampBackup(backup)
+	if err != nil {
+		return "", err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(dbPath), "."+filepath.Base(dbPath)+".restoring-*")
+	if err != nil {
+		return "", fmt.Errorf("restore beside %s: %w", dbPath, err)
+	}
+	tmpPath = tmp.Name()
+	defer func() {
+		if err != nil {
+			removeFile(tmpPath)
+		}
+	}()
+	err = copyFile(tmp, backup)
+	if cerr := tmp.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("write %s: %w", tmpPath, cerr)
+	}
+	if err != nil {
+		return tmpPath, err
+	}
+	for i, suffix := range logSuffixes {
+		if before[i+1].size > 0 {
+			if err := copyNewFile(tmpPath+suffix, backup+suffix); err != nil {
+				return tmpPath, err
+			}
+		}
+	}
+	after, err := stampBackup(backup)
+	if err != nil {
+		return tmpPath, err
+	}
+	if after != before {
+		return tmpPath, fmt.Errorf("%s changed while it was being copied: is a program using it? Restore from a "+
+			"backup nothing is writing to (groundswell backup makes one while the server runs)", backup)
+	}
+	if err := rollbackJournal(ctx, tmpPath); err != nil {
+		if sqlitePrimary(err, sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB) {
+			return tmpPath, fmt.Errorf("%s cannot be restored: it is damaged: %w", backup, err)
+		}
+		return tmpPath, fmt.Errorf("%s cannot be restored: apply its log: %w", backup, err)
+	}
+	for _, suffix := range logSuffixes {
+		if ok, err := fileExists(tmpPath + suffix); err != nil {
+			return tmpPath, err
+		} else if ok {
+			return tmpPath, fmt.Errorf("%s cannot be restored: SQLite left %s beside the copy", backup, filepath.Base(tmpPath+suffix))
+		}
+	}
+	return tmpPath, nil
+}
+
+// fileStamp is enough of a file's state to notice that it changed.
+type fileStamp struct {
+	size, modified int64
+}
+
+// stampBackup stamps a backup file and the logs beside it, in the order of
+// "" followed by logSuffixes; a file that does not exist has the zero stamp.
+func stampBackup(backup string) ([3]fileStamp, error) {
+	var stamps [3]fileStamp
+	for i, suffix := range append([]string{""}, logSuffixes...) {
+		fi, err := os.Stat(backup + suffix)
+		if errors.Is(err, fs.ErrNotExist) && suffix != "" {
+			continue
+		}
+		if err != nil {
+			return stamps, fmt.Errorf("read %s: %w", backup+suffix, err)
+		}
+		stamps[i] = fileStamp{fi.Size(), fi.ModTime().UnixNano()}
+	}
+	return stamps, nil
+}
+
+// copyNewFile copies src into dst, which must not exist yet; dst is
+// readable by its owner only, as what it holds is.
+func copyNewFile(dst, src string) error {
+	f, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return fmt.Errorf("create %s: %w", dst, err)
+	}
+	err = copyFile(f, src)
+	if cerr := f.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("write %s: %w", dst, cerr)
+	}
+	return err
+}
+
+// retire folds the database's write-ahead log into it, takes it out of WAL
+// mode and, holding it exclusively from then on, calls then — which renames
+// the restored file over it. The file kept as .before-restore is then whole
+// on its own, and no log of it is left that SQLite could replay into the
+// restored file: leaving WAL mode has SQLite remove the log itself, under
+// its lock, and nothing is removed by name, when the name could be a
+// server's that started in between. It fails if a server has the database
+// open; and because the lock is held until the rename is done, a server
+// started meanwhile cannot use the old file before it is renamed: it waits
+// for the lock, and then SQLite refuses it any write to a database file that
+// has been renamed (SQLITE_READONLY_DBMOVED) — the WAL mode a server sets as
+// it opens the database is such a write — so it stops, instead of serving
+// the replaced database with its log beside the restored one. (A server puts
+// the restored file back in WAL mode when it opens it.)
+func retire(ctx context.Context, path string, then func() error) error {
+	db, err := sql.Open("sqlite", sqliteURI(path, "_pragma=busy_timeout(0)"))
+	if err != nil {
+		return fmt.Errorf("open %s: %w", path, err)
+	}
+	defer db.Close()
+	c, err := db.Conn(ctx)
+	if err != nil {
+		return inUse(path, err)
+	}
+	defer c.Close()
+	var mode string
+	if err := c.QueryRowContext(ctx, `PRAGMA journal_mode = DELETE`).Scan(&mode); err != nil {
+		return inUse(path, err)
+	}
+	if mode != "delete" {
+		return fmt.Errorf("%s is in use — its log cannot be folded into it (journal mode %s): stop the server first", path, mode)
+	}
+	// Locked from here until the connection is closed, after then. A
+	// server that started since the line above holds a lock of its own
+	// now, and this fails.
+	if _, err := c.ExecContext(ctx, `BEGIN EXCLUSIVE`); err != nil {
+		return inUse(path, err)
+	}
+	// Nothing is written in this transaction: ending it writes nothing.
+	defer c.ExecContext(context.WithoutCancel(ctx), `ROLLBACK`)
+	for _, suffix := range logSuffixes {
+		if fi, err := os.Stat(path + suffix); err == nil && fi.Size() > 0 {
+			return fmt.Errorf("%s%s is still there after its log was folded in: is a server using %s?", path, suffix, path)
+		}
+	}
+	return then()
 }
 
 // isDatabaseFile checks that path is a SQLite database file, before SQLite
@@ -299,13 +508,23 @@ func checkDatabase(ctx context.Context, path string) (int64, error) {
 	return v, nil
 }
 
-// rollbackJournal takes a database no one else is using out of WAL mode.
+// rollbackJournal takes a database no one else is using out of WAL mode,
+// after SQLite has recovered it: applied the write-ahead log beside it, or
+// rolled back the unfinished transaction a rollback journal beside it holds.
 func rollbackJournal(ctx context.Context, path string) error {
 	db, err := sql.Open("sqlite", sqliteURI(path, ""))
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	db.SetMaxOpenConns(1)
+	// SQLite recovers a database when it first reads it; read before
+	// changing the journal mode, so that the change meets the recovered
+	// database whatever mode its log left it in.
+	var tables int
+	if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_schema`).Scan(&tables); err != nil {
+		return fmt.Errorf("read it: %w", err)
+	}
 	var mode string
 	if err := db.QueryRowContext(ctx, `PRAGMA journal_mode = DELETE`).Scan(&mode); err != nil {
 		return fmt.Errorf("leave WAL mode: %w", err)
@@ -339,24 +558,6 @@ func schemaVersion(ctx context.Context, db *sql.DB) (int64, error) {
 // other, has the database at path open.
 func checkNotInUse(ctx context.Context, path string) error {
 	return withExclusive(ctx, path, func(*sql.Conn) error { return nil })
-}
-
-// checkpointAlone moves everything in the database's write-ahead log into
-// the database file and removes the log, failing if anyone else has it open.
-func checkpointAlone(ctx context.Context, path string) error {
-	err := withExclusive(ctx, path, func(c *sql.Conn) error {
-		_, err := c.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	// The last connection to close removes the log; one left now would be
-	// replayed into whatever takes the file's name.
-	if fi, err := os.Stat(path + "-wal"); err == nil && fi.Size() > 0 {
-		return fmt.Errorf("%s-wal is still there after a checkpoint: is a server using %s?", path, path)
-	}
-	return nil
 }
 
 // withExclusive runs fn on a connection that holds the database at path

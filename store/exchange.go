@@ -340,7 +340,7 @@ func (s *Store) ImportPeople(ctx context.Context, rows iter.Seq2[csvio.Person, e
 }
 
 var personInsertColumns = []string{"email", "name", "profession", "organisation_id", "organisation_name", "area_id",
-	"show_on_wall", "contact_ok", "referral_code", "created_at", "unsubscribed_at"}
+	"show_on_wall", "contact_ok", "referral_code", "created_at", "unsubscribed_at", "erased_at"}
 
 func (x *exchange) people(chunk []csvio.Person, codes map[string]int) error {
 	existing, taken, err := x.peopleOf(chunk)
@@ -451,6 +451,20 @@ func (x *exchange) newPerson(p csvio.Person, taken map[string]int64, codes map[s
 	bad.add(msg)
 	code := p.ReferralCode
 	switch {
+	case p.Erased:
+		// An erased person's row, as an erasure left it (csvio.Person.Erased):
+		// stored erased again, with a code no invite link can name.
+		if len(bad) > 0 {
+			break
+		}
+		created, unsubscribed := p.CreatedAt, p.UnsubscribedAt
+		if created.IsZero() {
+			created = x.t.now
+		}
+		if unsubscribed.IsZero() {
+			unsubscribed = x.t.now
+		}
+		return []any{p.Email, "", "", org, "", area, false, false, erasedReferralCode(), ms(created), ms(unsubscribed), ms(x.t.now)}, true
 	case code == "":
 		code = newReferralCode()
 	case taken[code] != 0 && renew:
@@ -472,7 +486,7 @@ func (x *exchange) newPerson(p csvio.Person, taken map[string]int64, codes map[s
 		created = x.t.now
 	}
 	return []any{p.Email, p.Name, p.Profession, org, p.OrganisationName, area, p.ShowOnWall, p.ContactOK, code,
-		ms(created), nullMS(p.UnsubscribedAt)}, true
+		ms(created), nullMS(p.UnsubscribedAt), nil}, true
 }
 
 // ImportOrganisations stores organisations from an organisations file (see

@@ -226,6 +226,20 @@ func subjectAccount(ctx context.Context, t *tx, email string, out *gs.SubjectAcc
 	if err != nil {
 		return 0, fmt.Errorf("group messages: %w", err)
 	}
+	// The audit log's entries keep a copy of who made each change, by
+	// user id as well as name and email: those are their data too.
+	err = eachRow(ctx, t, `SELECT at, actor_role, via, verb, object_type, label FROM audit_log WHERE actor_user_id = ? ORDER BY id`,
+		[]any{id}, func(scan func(...any) error) error {
+			var c gs.SubjectChange
+			if err := scan(scanTime{&c.At}, &c.Role, &c.Via, &c.Verb, &c.Object, &c.Label); err != nil {
+				return err
+			}
+			a.Changes = append(a.Changes, c)
+			return nil
+		})
+	if err != nil {
+		return 0, fmt.Errorf("changes in the audit log: %w", err)
+	}
 	out.Account = &a
 	return id, nil
 }

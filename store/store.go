@@ -9,7 +9,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
+	"os"
 	"runtime"
 	"strings"
 	"sync/atomic"
@@ -108,6 +110,9 @@ func OpenWith(ctx context.Context, dsn string, o Options) (*Store, error) {
 	if o.Durability == DurabilityFull {
 		params = strings.Replace(params, "_synchronous=NORMAL", "_synchronous=FULL", 1)
 	}
+	if err := createPrivate(dsn); err != nil {
+		return nil, err
+	}
 	write, err := sql.Open("sqlite", dsn+params+"&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", dsn, err)
@@ -139,6 +144,26 @@ func OpenWith(ctx context.Context, dsn string, o Options) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// createPrivate creates a missing SQLite database file readable and
+// writable by its owner only, before SQLite opens it. The database holds
+// personal data, as its backups do (made 0600 too); SQLite would create the
+// file 0644 less the umask, and it gives the -wal and -shm files beside a
+// database the database file's mode, so they follow. An existing file's
+// mode is left as its operator set it.
+func createPrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("create the database %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("create the database %s: %w", path, err)
+	}
+	return nil
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL server rather than a

@@ -16,7 +16,8 @@ import (
 // belongs to the whole installation (areas, organisations and their
 // representatives, weekly digests, imports spanning campaigns). Newest
 // first, a page at a time, filtered by kind of object. There is nothing
-// here, or anywhere, that changes an entry.
+// here that changes an entry; only an erasure does, blanking the name and
+// email of the person erased (store/erase.go).
 
 // auditPageSize is how many entries a page shows.
 const auditPageSize = 50
@@ -98,21 +99,16 @@ type auditView struct {
 // keep only the id of a user appointed, or who made a token, and the page
 // shows who that is now (an erased account has no name left).
 func viewAudit(e gs.AuditEntry, userName func(id int64) string) auditView {
-	v := auditView{AuditEntry: e, When: moment(e.At)}
-	verb, object := auditVerbNames[e.Verb], auditObjectNames[e.Object]
-	if verb == "" {
-		verb = e.Verb
-	}
-	if object == "" {
-		object = e.Object
-	}
-	v.What = verb + " – " + strings.ToLower(object[:1]) + object[1:]
-	if e.Label != "" {
-		v.What += ": " + e.Label
-	}
-	if e.Actor.IsSystem() {
+	v := auditView{AuditEntry: e, When: moment(e.At), What: auditWhat(e.Verb, e.Object, e.Label)}
+	switch {
+	case e.Actor.IsSystem():
 		v.Who = "The system (no one signed in: a command-line tool or import)"
-	} else {
+	case e.Actor.Name == "" && e.Actor.Email == "":
+		// An erasure blanks the name and email copied into the entries of
+		// the person erased (store/erase.go); their user id stays.
+		v.Who = "Someone whose details were erased (user " + strconv.FormatInt(e.Actor.UserID, 10) + "), " + e.Actor.Role +
+			", through " + viaName(e.Actor.Via)
+	default:
 		who := []string{e.Actor.Name}
 		if e.Actor.Email != "" {
 			who = append(who, "<"+e.Actor.Email+">")
@@ -127,6 +123,26 @@ func viewAudit(e gs.AuditEntry, userName func(id int64) string) auditView {
 		v.Changes = append(v.Changes, c)
 	}
 	return v
+}
+
+// auditWhat says what an entry records was done, for people: "Changed –
+// action: Review prescriptions".
+func auditWhat(verb, object, label string) string {
+	v, o := auditVerbNames[verb], auditObjectNames[object]
+	if v == "" {
+		v = verb
+	}
+	if o == "" {
+		o = object
+	}
+	what := v
+	if o != "" {
+		what += " – " + strings.ToLower(o[:1]) + o[1:]
+	}
+	if label != "" {
+		what += ": " + label
+	}
+	return what
 }
 
 // userText is a user's id, as the entry holds it, with their name now.

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -13,6 +14,8 @@ import (
 	"time"
 
 	gs "github.com/groundswell-health/groundswell"
+	"github.com/groundswell-health/groundswell/store"
+	"github.com/groundswell-health/groundswell/store/storetest"
 	"github.com/groundswell-health/groundswell/web"
 )
 
@@ -121,6 +124,102 @@ func TestSeeAndEraseMyData(t *testing.T) {
 		t.Errorf("counts changed: %+v, then %+v", before, after)
 	}
 	wantBody(t, h.get(h.groupPath()), "1 person")
+}
+
+// TestEraseMyselfLeavesNoTrace: a participant who also leads their group —
+// pledged and confirmed on the web, wrote to the group as its lead, and was
+// thanked by name and address (with a '+', which html/template writes as
+// "&#43;") in another lead's message, emailed through the real job queue —
+// erases themself, signed in, at /me/erase. Then every column of every
+// table, the audit log's and the job queue's included, is searched as
+// TestEraseLeavesNoTrace searches it: nothing of their name or address may
+// remain. The erasure is in the audit log, naming no one.
+func TestEraseMyselfLeavesNoTrace(t *testing.T) {
+	h := newMailHarness(t)
+	ctx := context.Background()
+	const name, email = "Erin Wardlaw", "erin+ward7@example.org"
+	needles := []string{name, email, "ward7@example.org"}
+	gid := strconv.FormatInt(h.f.Group.ID, 10)
+
+	form := h.validPledge(email)
+	form.Set("name", name)
+	form.Set("contact_ok", "yes")
+	res := h.post(h.pledgePath(h.f.Actions[0].ID), form)
+	wantStatus(t, res, http.StatusSeeOther)
+	h.confirm(res.location)
+	h.confirmedPledge("pat@example.org")
+	erin, err := h.st.AppointLead(ctx, gs.AppointLeadInput{GroupID: h.f.Group.ID, Email: email, Name: name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lee, err := h.st.AppointLead(ctx, gs.AppointLeadInput{GroupID: h.f.Group.ID, Email: "lee@example.org", Name: "Lee Lead"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	send := func(c *http.Client, subject, body string) {
+		t.Helper()
+		msg := url.Values{"subject": {subject}, "body": {body}}
+		check := h.do(c, "POST", "/lead/groups/"+gid+"/message", msg)
+		key := regexp.MustCompile(`name="key" value="([^"]+)"`).FindStringSubmatch(check.body)
+		if key == nil {
+			t.Fatalf("no key on the check page: %d\n%.2000s", check.status, check.body)
+		}
+		msg.Set("key", key[1])
+		msg.Set("step", "send")
+		if sent := h.do(c, "POST", "/lead/groups/"+gid+"/message", msg); sent.status != http.StatusSeeOther {
+			t.Fatalf("send: %d\n%.2000s", sent.status, sent.body)
+		}
+	}
+	// As a lead, signed in: the audit log records the message as theirs.
+	erinSignedIn := h.sessionFor(erin.ID)
+	send(erinSignedIn, "Hello from your lead", "We are at 2 pledges.")
+	send(h.sessionFor(lee.ID), "Thank you", "Thank you, "+name+". Write to "+email+" to join in.")
+	thanks, _ := h.waitForEmail("pat@example.org", "Community pharmacists: Thank you")
+	h.waitForEmail("pat@example.org", "Community pharmacists: Hello from your lead")
+	if !strings.Contains(thanks.HTML, "erin&#43;ward7@example.org") {
+		t.Fatalf("the email's HTML does not escape the address as the test expects:\n%s", thanks.HTML)
+	}
+	// Every email sent before the erasure (theirs included): one still
+	// being written as the erasure commits would be a race, not a trace.
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		var sending int
+		if err := h.st.WriteDB().QueryRowContext(ctx, `SELECT COUNT(*) FROM river_job WHERE kind LIKE 'send%' AND finalized_at IS NULL`).Scan(&sending); err != nil {
+			t.Fatal(err)
+		}
+		if sending == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d emails still being sent", sending)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if found := storetest.Traces(t, h.st, needles); !slices.ContainsFunc(found, func(s string) bool { return strings.HasPrefix(s, "audit_log.") }) {
+		t.Fatalf("before the erasure the audit log does not name them (%v): the test shows nothing", found)
+	}
+
+	// Their copy of what is held lists the changes recorded under their name.
+	wantBody(t, h.do(erinSignedIn, "GET", "/me/data", nil), "Changes recorded in the audit log", "Sent – message to a group: Community pharmacists, as group lead")
+
+	done := h.do(erinSignedIn, "POST", "/me/erase", url.Values{"confirm": {"yes"}})
+	wantStatus(t, done, http.StatusOK)
+	wantBody(t, done, "Your details have been erased")
+
+	for _, found := range storetest.Traces(t, h.st, needles) {
+		t.Errorf("after the erasure: %s", found)
+	}
+	entries, err := h.st.AuditLog(ctx, store.AuditFilter{Object: gs.AuditErasure})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 1 || entries[0].Actor != gs.ErasedPersonActor {
+		t.Errorf("the erasure in the audit log: %+v, want it by %+v", entries, gs.ErasedPersonActor)
+	}
+	h.signIn()
+	wantBody(t, h.get("/admin/audit"), "The person erased, member, through the website")
+	wantBody(t, h.get("/admin/campaigns/"+strconv.FormatInt(h.f.Campaign.ID, 10)+"/audit"),
+		"Someone whose details were erased (user "+strconv.FormatInt(erin.ID, 10)+"), group lead, through the website")
 }
 
 // TestOrganiserAnswersARequest: an organiser finds what is held under an

@@ -237,6 +237,7 @@ var templateFuncs = template.FuncMap{
 	"dict":       dict,
 	"contains":   slices.Contains[[]string],
 	"statusName": statusName,
+	"auditWhat":  auditWhat,
 	"onBehalfName": func(v string) string {
 		for _, o := range onBehalfOptions {
 			if o.Value == v {

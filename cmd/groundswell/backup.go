@@ -52,15 +52,24 @@ func restoreCmd(ctx context.Context, args []string, getenv func(string) string, 
 	if err != nil {
 		return err
 	}
+	// Restore refuses a database in use, but cannot stop a server from
+	// starting while it works (docs/OPERATIONS.md, Restoring): say so first.
+	fmt.Fprintf(stdout, "Restoring %s into %s: keep the server stopped until this says the restore has finished.\n", file, *db)
 	info, err := store.Restore(ctx, file, *db, *force)
 	if err != nil {
 		return fmt.Errorf("restore: %w", err)
 	}
 	fmt.Fprintf(stdout, "Restored %s into %s (%s, schema version %d, integrity checked).\n", file, *db, megabytes(info.Bytes), info.SchemaVersion)
+	if info.Path != *db {
+		fmt.Fprintf(stdout, "%s is a symbolic link: the file it points to, %s, was replaced, and the link kept.\n", *db, info.Path)
+	}
 	if info.Replaced != "" {
 		fmt.Fprintf(stdout, "The database that was there is kept as %s.\n", info.Replaced)
 	}
-	fmt.Fprintln(stdout, "Start the server to serve it; any newer migrations are applied as it starts.")
+	if info.Owner != "" {
+		fmt.Fprintf(stdout, "%s: %s. The server's user must be able to read and write it, and to create files beside it.\n", info.Path, info.Owner)
+	}
+	fmt.Fprintln(stdout, "The restore has finished. Start the server to serve it; any newer migrations are applied as it starts.")
 	return nil
 }
 

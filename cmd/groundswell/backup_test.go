@@ -66,8 +66,12 @@ func TestBackupAndRestoreCommands(t *testing.T) {
 	if err != nil {
 		t.Fatalf("restore: %v", err)
 	}
-	if !strings.Contains(said, "kept as "+db+".before-restore") {
-		t.Errorf("restore said:\n%s", said)
+	// It says to keep the server stopped, and who may open the file now.
+	for _, want := range []string{"kept as " + db + ".before-restore", "keep the server stopped until this says the restore has finished",
+		db + ": owner ", "mode 0600. The server's user must be able to read and write it", "The restore has finished."} {
+		if !strings.Contains(said, want) {
+			t.Errorf("restore said:\n%s\nwant %q", said, want)
+		}
 	}
 
 	base, stop = start(t, []string{"serve", "--addr", "127.0.0.1:0"}, getenv)
