@@ -24,13 +24,10 @@ import (
 	"github.com/groundswell-health/groundswell/store/storetest"
 )
 
-// demoArchive loads the demo into a store and exports its first campaign.
+// demoArchive exports the first campaign of a store holding the demo.
 func demoArchive(t *testing.T, src *store.Store) []byte {
 	t.Helper()
 	ctx := context.Background()
-	if err := src.LoadDataset(ctx, demo.Generate()); err != nil {
-		t.Fatal(err)
-	}
 	var b bytes.Buffer
 	m, err := src.ExportCampaign(ctx, demo.CampaignSlug, &b, nil)
 	if err != nil {
@@ -105,7 +102,7 @@ func comparable(t *testing.T, files map[string][]byte) map[string][][]string {
 // installations on both databases: as it is, and changed in ways that must
 // be refused.
 func TestArchive(t *testing.T) {
-	src := storetest.Open(t)
+	src := openDemo(t)
 	data := demoArchive(t, src)
 	t.Run("round trip", func(t *testing.T) { testArchiveRoundTrip(t, src, data) })
 	t.Run("refused", func(t *testing.T) { testArchiveRefused(t, data) })
@@ -428,10 +425,7 @@ func zipBomb(t *testing.T, data []byte) []byte {
 // figures and every file but the erased rows' new codes come back the same.
 func TestArchiveWithErasedPeople(t *testing.T) {
 	ctx := context.Background()
-	src := storetest.Open(t)
-	if err := src.LoadDataset(ctx, demo.Generate()); err != nil {
-		t.Fatal(err)
-	}
+	src := openDemo(t)
 	// An inviter and someone invited: erasing them leaves rows that
 	// pledges and invitations point at from both ends.
 	var b bytes.Buffer

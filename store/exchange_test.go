@@ -78,11 +78,8 @@ func export(t *testing.T, st *store.Store, kind string, campaignID int64) []byte
 // same campaign but none of those, and exports them again: the files are
 // the same, and so are the campaign's figures.
 func TestExchangeRoundTrip(t *testing.T) {
-	src := storetest.Open(t)
+	src := openDemo(t)
 	ds := demo.Generate()
-	if err := src.LoadDataset(context.Background(), ds); err != nil {
-		t.Fatal(err)
-	}
 	storetest.Each(t, func(t *testing.T, dst *store.Store) {
 		ctx := context.Background()
 		// The same campaigns, groups, actions and indicators, loaded in the
