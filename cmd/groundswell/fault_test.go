@@ -771,39 +771,7 @@ func postRaw(t *testing.T, client *http.Client, base, slug string, action, area 
 // startLogged is start with the program's log kept.
 func startLogged(t *testing.T, args []string, logs io.Writer) (string, func() error) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	out, w := io.Pipe()
-	done := make(chan error, 1)
-	go func() {
-		err := run(ctx, args, env(), strings.NewReader(""), w, logs)
-		w.Close()
-		done <- err
-	}()
-	lines := bufio.NewScanner(out)
-	addr := ""
-	for addr == "" && lines.Scan() {
-		if _, after, ok := strings.Cut(lines.Text(), " on http://"); ok {
-			addr = "http://" + after
-		}
-	}
-	if addr == "" {
-		cancel()
-		t.Fatalf("the server did not start: %v", <-done)
-	}
-	go io.Copy(io.Discard, out)
-	var once sync.Once
-	var runErr error
-	return addr, func() error {
-		once.Do(func() {
-			cancel()
-			select {
-			case runErr = <-done:
-			case <-time.After(30 * time.Second):
-				t.Error("the server did not shut down")
-			}
-		})
-		return runErr
-	}
+	return startWith(t, args, env(), logs)
 }
 
 // syncBuffer is a bytes.Buffer for one writer and one reader at a time.

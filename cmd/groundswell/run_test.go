@@ -31,11 +31,18 @@ func env(kv ...string) func(string) string {
 // what run returned.
 func start(t *testing.T, args []string, getenv func(string) string) (string, func() error) {
 	t.Helper()
+	return startWith(t, args, getenv, io.Discard)
+}
+
+// startWith is start with the program's log (its standard error) kept in
+// logs.
+func startWith(t *testing.T, args []string, getenv func(string) string, logs io.Writer) (string, func() error) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	out, w := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		err := run(ctx, args, getenv, strings.NewReader(""), w, io.Discard)
+		err := run(ctx, args, getenv, strings.NewReader(""), w, logs)
 		w.Close()
 		done <- err
 	}()
