@@ -98,14 +98,17 @@ var (
 	}}
 )
 
-// routeRule records a route and the rule that guards it.
-type routeRule struct {
-	Pattern, Rule string
+// Route is one route of the web UI and the rule that guards it.
+type Route struct {
+	// Pattern is the net/http pattern, with its method: "GET /campaigns/{slug}".
+	Pattern string
+	// Rule names who may use the route (authz.go's rules): "anyone", "organiser", …
+	Rule string
 }
 
 // handle registers h for pattern behind rl.
 func (s *Server) handle(mux *http.ServeMux, pattern string, rl rule, h http.Handler) {
-	s.table = append(s.table, routeRule{pattern, rl.name})
+	s.table = append(s.table, Route{pattern, rl.name})
 	mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := rl.allow(s, r, currentAccess(r)); err != nil {
 			s.fail(w, r, err)

@@ -244,7 +244,7 @@ func TestRouteAccess(t *testing.T) {
 	routes := h.server.Routes()
 	seen := map[string]bool{}
 	for _, r := range routes {
-		pattern, rule := r[0], r[1]
+		pattern, rule := r.Pattern, r.Rule
 		seen[pattern] = true
 		want, ok := routeRules[pattern]
 		if !ok {

@@ -104,7 +104,7 @@ func TestUserTextIsInertOnEveryPage(t *testing.T) {
 
 	shown := 0
 	for _, r := range h.server.Routes() {
-		method, pattern, _ := strings.Cut(r[0], " ")
+		method, pattern, _ := strings.Cut(r.Pattern, " ")
 		if method != http.MethodGet || strings.HasPrefix(pattern, "/static/") || strings.Contains(pattern, "{token}") ||
 			strings.Contains(pattern, "{webhook}") || strings.Contains(pattern, "{delivery}") {
 			continue // static files; pages reached only by an emailed secret link; objects not made here

@@ -14,15 +14,6 @@ func (s *Server) PageNames() []string {
 // OnRender sets a hook told the name of each page rendered.
 func (s *Server) OnRender(fn func(string)) { s.onRender = fn }
 
-// Routes lists every route with the name of the rule that guards it.
-func (s *Server) Routes() [][2]string {
-	var out [][2]string
-	for _, r := range s.table {
-		out = append(out, [2]string{r.Pattern, r.Rule})
-	}
-	return out
-}
-
 // CloseSharedDemo closes the demo the read-only tests share; TestMain calls
 // it when they have all run.
 func CloseSharedDemo() {

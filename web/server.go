@@ -9,6 +9,7 @@ import (
 	"database/sql"
 	"log/slog"
 	"net/http"
+	"slices"
 	"time"
 
 	gs "github.com/groundswell-health/groundswell"
@@ -70,8 +71,8 @@ type Server struct {
 	handler http.Handler
 	// onRender, when set (by tests), is told the name of each page rendered.
 	onRender func(name string)
-	// table lists every route and its rule, for TestRouteAccess.
-	table []routeRule
+	// table lists every route and its rule (Routes).
+	table []Route
 	// slow keeps the dashboard's costliest figures for a minute.
 	slow    slowCache
 	limiter *ratelimit.Limiter
@@ -109,6 +110,11 @@ func New(opts Options) (*Server, error) {
 }
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Routes lists every route of the web UI with the rule that guards it, in
+// the order they were registered. Tests walk it so that a route added to the
+// router is checked for access and accessibility without being listed twice.
+func (s *Server) Routes() []Route { return slices.Clone(s.table) }
 
 // routes is the one route table of the web UI. Every route names the rule
 // that guards it (authz.go); every route that changes data is a POST.
