@@ -32,19 +32,38 @@ type textOptions struct {
 // elements hidden from everyone (the hidden attribute, display none).
 // Visually hidden text is kept: a screen reader reads it aloud.
 func visibleText(page string, opt textOptions) []string {
+	var out []string
+	for _, u := range visibleUnits(page, opt) {
+		out = append(out, u.Text)
+	}
+	return out
+}
+
+// unit is one unit of a page's text, and whether it is a heading.
+type unit struct {
+	Text    string
+	Heading bool
+}
+
+// visibleUnits is visibleText with each unit marked if it is a heading.
+func visibleUnits(page string, opt textOptions) []unit {
 	var (
-		units  []string
-		cur    strings.Builder
-		stack  []string // open elements
-		inRoot int      // depth of open root elements
-		skipAt = -1     // stack depth of the element being skipped, or -1
-		flush  = func() {
-			if s := strings.Join(strings.Fields(cur.String()), " "); s != "" {
-				units = append(units, s)
-			}
-			cur.Reset()
-		}
+		units   []unit
+		cur     strings.Builder
+		heading bool
+		// open elements, and whether each is a block
+		stack  []string
+		block  []bool
+		inRoot int  // depth of open root elements
+		skipAt = -1 // stack depth of the element being skipped, or -1
 	)
+	flush := func() {
+		if s := strings.Join(strings.Fields(cur.String()), " "); s != "" {
+			units = append(units, unit{s, heading})
+		}
+		cur.Reset()
+		heading = false
+	}
 	for i := 0; i < len(page); {
 		if page[i] != '<' {
 			j := strings.IndexByte(page[i:], '<')
@@ -75,33 +94,34 @@ func visibleText(page string, opt textOptions) []string {
 		}
 		i += n
 		switch {
-		case t.name == "" || strings.HasPrefix(t.name, "!"):
+		case strings.HasPrefix(t.name, "!"):
 			continue // a doctype
 		case t.end:
 			// Close the nearest open element of that name, and any left
 			// open inside it.
-			for d := len(stack) - 1; d >= 0; d-- {
-				if stack[d] != t.name {
-					continue
-				}
-				for len(stack) > d {
-					top := stack[len(stack)-1]
-					stack = stack[:len(stack)-1]
-					if top == opt.root {
-						inRoot--
-					}
-					if skipAt == len(stack) {
-						skipAt = -1
-					}
-				}
-				break
+			d := len(stack) - 1
+			for d >= 0 && stack[d] != t.name {
+				d--
 			}
-			if blockElements[t.name] {
+			if d < 0 {
+				continue
+			}
+			if block[d] {
 				flush()
 			}
+			for _, name := range stack[d:] {
+				if name == opt.root {
+					inRoot--
+				}
+			}
+			if skipAt >= d {
+				skipAt = -1
+			}
+			stack, block = stack[:d], block[:d]
 			continue
 		}
-		if blockElements[t.name] {
+		isBlock := blockElements[t.name] || t.block()
+		if isBlock {
 			flush()
 		}
 		if rawText[t.name] { // script, style, textarea, title: skip to the end tag
@@ -113,18 +133,18 @@ func visibleText(page string, opt textOptions) []string {
 			continue
 		}
 		if voidElements[t.name] || t.selfClosing {
-			if t.name == "br" || t.name == "hr" {
-				flush()
-			}
 			continue
 		}
 		if t.name == opt.root {
 			inRoot++
 		}
+		if headings[t.name] && skipAt < 0 {
+			heading = true
+		}
 		if skipAt < 0 && (skipped[t.name] || t.hidden()) {
 			skipAt = len(stack)
 		}
-		stack = append(stack, t.name)
+		stack, block = append(stack, t.name), append(block, isBlock)
 	}
 	flush()
 	return units
@@ -150,6 +170,17 @@ func (t tag) hidden() bool {
 		}
 	}
 	return strings.Contains(strings.ReplaceAll(t.attrs["style"], " ", ""), "display:none")
+}
+
+// block reports whether an inline element is shown as a block of its own
+// by its class: the back link, a caption above a heading, a tag.
+func (t tag) block() bool {
+	for c := range strings.FieldsSeq(t.attrs["class"]) {
+		if c == "nhsuk-back-link" || c == "nhsuk-tag" || strings.HasPrefix(c, "nhsuk-caption-") {
+			return true
+		}
+	}
+	return false
 }
 
 // readTag reads the tag at the start of s, returning it and its length, or
@@ -222,6 +253,7 @@ var (
 		"div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6",
 		"header", "hr", "label", "legend", "li", "main", "nav", "ol", "option", "p", "pre", "section", "select",
 		"summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul")
+	headings     = set("h1", "h2", "h3", "h4", "h5", "h6")
 	voidElements = set("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr")
 	rawText      = set("script", "style", "textarea", "title")
 	// skipped elements' text is not prose a person reads on the page.
@@ -520,7 +552,7 @@ func TestReadabilityScores(t *testing.T) {
 func TestVisibleText(t *testing.T) {
 	page := `<!DOCTYPE html><html><head><title>Not this</title><script>var x = "<p>no</p>";</script></head>
 <body><a href="/2027-03-31">Skip</a><main id="maincontent">
-<span class="nhsuk-caption-l">Caption</span><h1>Heading</h1>
+<a class="nhsuk-back-link" href="/">Back</a><span class="nhsuk-caption-l">Caption</span><h1>Heading</h1>
 <p>One <strong>bold</strong> word &amp; an <a href="/x">inline link</a>.<br>After a break.</p>
 <ul><li>First</li><li>Second</li></ul>
 <table><tr><th>Head</th><td>Cell</td></tr></table>
@@ -533,10 +565,19 @@ func TestVisibleText(t *testing.T) {
 <time datetime="2027-03-31">31 March 2027</time>
 </main><footer>Footer</footer></body></html>`
 	got := visibleText(page, textOptions{root: "main"})
-	want := []string{"Caption", "Heading", "One bold word & an inline link.", "After a break.", "First", "Second",
+	want := []string{"Back", "Caption", "Heading", "One bold word & an inline link.", "After a break.", "First", "Second",
 		"Head", "Cell", "Label", "Hint", "Read aloud", "31 March 2027"}
 	if !slices.Equal(got, want) {
 		t.Errorf("visibleText:\n got %q\nwant %q", got, want)
+	}
+	var heads []string
+	for _, u := range visibleUnits(page, textOptions{root: "main"}) {
+		if u.Heading {
+			heads = append(heads, u.Text)
+		}
+	}
+	if !slices.Equal(heads, []string{"Heading"}) {
+		t.Errorf("headings: %q, want the h1 alone", heads)
 	}
 	if got := visibleText(page, textOptions{root: "body"}); got[0] != "Skip" || got[len(got)-1] != "Footer" {
 		t.Errorf("visibleText of the body: %q, want from the skip link to the footer", got)
