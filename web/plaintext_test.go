@@ -21,6 +21,9 @@ type textOptions struct {
 	// root is the element whose text is read: "main" for the page's own
 	// content, "body" for everything.
 	root string
+	// svg reads the text drawn in SVG graphics too (a chart's labels, its
+	// title and description), each text element a unit of its own.
+	svg bool
 }
 
 // visibleText returns the text of page's root element as units: each
@@ -120,11 +123,12 @@ func visibleUnits(page string, opt textOptions) []unit {
 			stack, block = stack[:d], block[:d]
 			continue
 		}
-		isBlock := blockElements[t.name] || t.block()
+		isBlock := blockElements[t.name] || t.block() || (opt.svg && svgText[t.name])
 		if isBlock {
 			flush()
 		}
-		if rawText[t.name] { // script, style, textarea, title: skip to the end tag
+		if rawText[t.name] && !(opt.svg && t.name == "title" && slices.Contains(stack, "svg")) {
+			// script, style, textarea, the page's title: skip to the end tag
 			j := strings.Index(strings.ToLower(page[i:]), "</"+t.name)
 			if j < 0 {
 				break
@@ -141,7 +145,7 @@ func visibleUnits(page string, opt textOptions) []unit {
 		if headings[t.name] && skipAt < 0 {
 			heading = true
 		}
-		if skipAt < 0 && (skipped[t.name] || t.hidden()) {
+		if skipAt < 0 && ((skipped[t.name] && !(opt.svg && t.name == "svg")) || t.hidden()) {
 			skipAt = len(stack)
 		}
 		stack, block = append(stack, t.name), append(block, isBlock)
@@ -254,6 +258,7 @@ var (
 		"header", "hr", "label", "legend", "li", "main", "nav", "ol", "option", "p", "pre", "section", "select",
 		"summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul")
 	headings     = set("h1", "h2", "h3", "h4", "h5", "h6")
+	svgText      = set("text", "title", "desc")
 	voidElements = set("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr")
 	rawText      = set("script", "style", "textarea", "title")
 	// skipped elements' text is not prose a person reads on the page.
@@ -578,6 +583,9 @@ func TestVisibleText(t *testing.T) {
 	}
 	if !slices.Equal(heads, []string{"Heading"}) {
 		t.Errorf("headings: %q, want the h1 alone", heads)
+	}
+	if got := visibleText(page, textOptions{root: "main", svg: true}); !slices.Contains(got, "Chart") || !slices.Contains(got, "Tick") {
+		t.Errorf("visibleText with SVG: %q, want the chart's title and its tick", got)
 	}
 	if got := visibleText(page, textOptions{root: "body"}); got[0] != "Skip" || got[len(got)-1] != "Footer" {
 		t.Errorf("visibleText of the body: %q, want from the skip link to the footer", got)
