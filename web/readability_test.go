@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"testing"
+	"time"
 
 	gs "github.com/groundswell-health/groundswell"
 	"github.com/groundswell-health/groundswell/web"
@@ -58,7 +59,7 @@ func publicPages(t *testing.T) (*harness, [][2]string) {
 	res, err := h.st.Pledge(ctx, in)
 	must(err)
 	receipt := "/pledges/" + res.Commitment.ReceiptToken
-	confirm, err := h.st.IssueToken(ctx, gs.TokenConfirm, res.Commitment.ID, "asha@example.org", 3600e9)
+	confirm, err := h.st.IssueToken(ctx, gs.TokenConfirm, res.Commitment.ID, "asha@example.org", time.Hour)
 	must(err)
 	var out [][2]string
 	add := func(path string) {
