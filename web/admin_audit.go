@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -99,7 +100,7 @@ type auditView struct {
 // keep only the id of a user appointed, or who made a token, and the page
 // shows who that is now (an erased account has no name left).
 func viewAudit(e gs.AuditEntry, userName func(id int64) string) auditView {
-	v := auditView{AuditEntry: e, When: moment(e.At), What: auditWhat(e.Verb, e.Object, e.Label)}
+	v := auditView{AuditEntry: e, When: moment(e.At), What: datesWrittenOut(auditWhat(e.Verb, e.Object, e.Label))}
 	switch {
 	case e.Actor.IsSystem():
 		v.Who = "The system (no one signed in: a command-line tool or import)"
@@ -120,9 +121,25 @@ func viewAudit(e gs.AuditEntry, userName func(id int64) string) auditView {
 			c.Before, c.After = userText(c.Before, userName), userText(c.After, userName)
 		}
 		c.Field = auditFieldName(c.Field)
+		c.Before, c.After = datesWrittenOut(c.Before), datesWrittenOut(c.After)
 		v.Changes = append(v.Changes, c)
 	}
 	return v
+}
+
+// isoDate is a date as an entry keeps it: 2027-03-31.
+var isoDate = regexp.MustCompile(`\b\d{4}-\d{2}-\d{2}\b`)
+
+// datesWrittenOut writes out the dates an entry keeps in figures, "31
+// March 2027", as every page does: figures are read differently in other
+// countries, and are harder to read for many people.
+func datesWrittenOut(s string) string {
+	return isoDate.ReplaceAllStringFunc(s, func(d string) string {
+		if v, err := gs.ParseDate(d); err == nil {
+			return v.Long()
+		}
+		return d
+	})
 }
 
 // auditWhat says what an entry records was done, for people: "Changed –

@@ -305,6 +305,7 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) {
 		"Campaign": c, "D": d, "Growth": growth, "EnvelopeChart": envelope, "Latest": lastPoint(d.Total.Points),
 		"LatestPledges": d.Pledges, "Periods": []string{"monthly", "weekly", "daily"},
 		"LatestAlliance": lastAlliance(d.Alliance), "TopOrganisations": d.Organisations[:min(len(d.Organisations), 15)],
+		"Address": s.baseURL(r) + r.URL.RequestURI(), // printed, to say where a board paper came from
 	}})
 }
 

@@ -1,6 +1,10 @@
 package web
 
-import "os"
+import (
+	"net/http/httptest"
+	"os"
+	"testing"
+)
 
 // Names lists every page template, so a test can check each is rendered.
 func (s *Server) PageNames() []string {
@@ -26,4 +30,10 @@ func CloseSharedDemo() {
 	if shared.dir != "" {
 		os.RemoveAll(shared.dir)
 	}
+}
+
+// SharedDemo serves the demo for read-only tests of package web_test.
+func SharedDemo(t *testing.T) *httptest.Server {
+	srv, _ := sharedDemo(t)
+	return srv
 }

@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"time"
 
 	gs "github.com/groundswell-health/groundswell"
 	"github.com/groundswell-health/groundswell/spc"
@@ -282,6 +283,8 @@ func (s *Server) indicatorPage(w http.ResponseWriter, r *http.Request) {
 		"Chart": chart, "Milestones": milestones, "Multiples": multiples, "Recalc": v.Recalc.String(), "RecalcLong": v.Recalc.Long(),
 		"Recalculated": res != nil && len(res.Sections) > 1, "Drivers": drivers, "Kind": v.Kind, "CanPPrime": hasCounts(v.Obs),
 		"Funnel": funnel, "FunnelErr": funnelErr, "Query": indicatorQuery(v),
+		// Printed, to say where a board paper came from and when.
+		"Address": s.baseURL(r) + r.URL.RequestURI(), "AsAt": time.Now(),
 	}})
 }
 
