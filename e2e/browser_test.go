@@ -11,6 +11,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -214,4 +215,29 @@ func (b *browser) checked(t *testing.T, id string) bool {
 		t.Fatalf("read checkbox #%s: %v%s", id, err, b.where())
 	}
 	return v
+}
+
+// artifactsEnv names the folder the browser tests save what a person may
+// want to look at after a run: screenshots, printed pages and the
+// accessibility report. The default is artifacts/accessibility at the top
+// of the repository (the README names it).
+const artifactsEnv = "GROUNDSWELL_ARTIFACTS"
+
+// artifactsDir returns the folder for sub (created), under
+// GROUNDSWELL_ARTIFACTS or the repository's artifacts/accessibility.
+func artifactsDir(tb testing.TB, sub string) string {
+	tb.Helper()
+	root := os.Getenv(artifactsEnv)
+	if root == "" {
+		// Tests run in the package's folder, one below the repository's top.
+		root = filepath.Join("..", "artifacts", "accessibility")
+	}
+	dir, err := filepath.Abs(filepath.Join(root, sub))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		tb.Fatalf("make the artefacts folder: %v", err)
+	}
+	return dir
 }

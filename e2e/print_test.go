@@ -22,24 +22,6 @@ import (
 	"github.com/groundswell-health/groundswell/web"
 )
 
-// artifactsEnv names the folder the browser tests leave files in for people
-// to look at; by default artifacts/accessibility at the top of the
-// repository. This file's are under print/.
-const artifactsEnv = "GROUNDSWELL_ARTIFACTS"
-
-func artifactsDir(t *testing.T, sub string) string {
-	t.Helper()
-	dir := os.Getenv(artifactsEnv)
-	if dir == "" {
-		dir = filepath.Join("..", "artifacts", "accessibility") // the tests run in e2e/
-	}
-	dir = filepath.Join(dir, sub)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
-
 // TestPrintBoardPapers prints the demo's dashboard and an indicator page to
 // PDF, as an organiser would for a board paper, and checks what a reader
 // of the paper would notice: no navigation, forms, buttons or download
@@ -279,9 +261,4 @@ func evaluate[T any](t *testing.T, b *browser, js string) T {
 		t.Fatalf("evaluate %.80s: %v%s", js, err, b.where())
 	}
 	return v
-}
-
-// jsString quotes s as a JavaScript string.
-func jsString(s string) string {
-	return "`" + strings.ReplaceAll(s, "`", "\\`") + "`"
 }
