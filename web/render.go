@@ -215,7 +215,6 @@ var templateFuncs = template.FuncMap{
 	},
 	"num":     formatInt,
 	"decimal": func(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) },
-	"fixed2":  func(f float64) string { return strconv.FormatFloat(f, 'f', 2, 64) },
 	"percent": func(part, whole int) string {
 		if whole <= 0 {
 			return "0%"
