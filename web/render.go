@@ -221,12 +221,7 @@ var templateFuncs = template.FuncMap{
 		}
 		return strconv.Itoa(part*100/whole) + "%"
 	},
-	"plural": func(n int, one, many string) string {
-		if n == 1 {
-			return one
-		}
-		return many
-	},
+	"plural":     plural,
 	"paragraphs": paragraphs,
 	"add":        func(a, b float64) float64 { return a + b },
 	"sub":        func(a, b float64) float64 { return a - b },
