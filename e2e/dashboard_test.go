@@ -56,6 +56,23 @@ func TestDashboardDrawsItsCharts(t *testing.T) {
 	if n := drawn("svg[aria-labelledby^=envelope] polyline"); n != 2 {
 		t.Errorf("envelope chart draws %d lines, want money and staff time", n)
 	}
+	// Each chart's link to its figures shows the table, though it sits in a
+	// closed <details>: following the link opens it.
+	for _, chart := range []string{"growth", "envelope"} {
+		link := `figure:has(svg[aria-labelledby^=` + chart + `]) figcaption a[href^="#"]`
+		b.do(t, "follow the "+chart+" chart's table link", chromedp.Click(chromedp.CSS(link), chromedp.NodeVisible))
+		shown, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`(() => {
+			const t = document.querySelector(document.querySelector(`+"`"+link+"`"+`).getAttribute("href"));
+			const r = t.getBoundingClientRect();
+			return r.height > 0 && r.top < innerHeight && r.bottom > 0;
+		})()`))
+		if err != nil {
+			t.Fatalf("find the %s chart's table: %v%s", chart, err, b.where())
+		}
+		if !shown {
+			t.Errorf("following the %s chart's link to its figures does not show the table", chart)
+		}
+	}
 	key := b.text(t, ".gs-key")
 	for _, name := range []string{"People committed", "Commitments standing", "Invitations made"} {
 		if !strings.Contains(key, name) {

@@ -51,3 +51,11 @@ func decimalsFor(step float64) int {
 
 // fixed formats a figure for people to read, to two decimal places.
 func fixed(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) }
+
+// plural is one when n is 1, and many otherwise.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	gs "github.com/groundswell-health/groundswell"
@@ -275,38 +276,88 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) {
 	for i, p := range d.Total.Points {
 		people[i], standing[i], invites[i] = float64(p.People), float64(p.Standing), float64(d.Invitations[i])
 	}
+	// Each chart's <desc> tells the story its lines draw, in the figures:
+	// where each line started and where it stands now.
+	var since string
+	if len(d.Total.Points) > 0 {
+		since = fmt.Sprintf(" From the %s starting %s to now: ", periodUnit(d.Period), d.Total.Points[0].Start.Long())
+	}
+	from := func(v []float64, what string) string {
+		return fmt.Sprintf("%s from %s to %s", what, formatInt(first0(v)), formatInt(last0(v)))
+	}
 	growth := layoutLines("growth", "Resources built: "+c.Title,
-		fmt.Sprintf("Line chart, %s, of the resources the campaign built, counted as at the end of each %s: people committed, commitments standing and invitations made. At the latest: %s people, %s commitments, %s invitations.",
-			periodWord(d.Period), periodUnit(d.Period), formatInt(last0(people)), formatInt(last0(standing)), formatInt(last0(invites))),
+		fmt.Sprintf("Line chart, %s, of the resources the campaign built, counted as at the end of each %s: people committed, commitments standing and invitations made.%s%s; %s; %s.",
+			periodWord(d.Period), periodUnit(d.Period), since, from(people, "people committed"), from(standing, "commitments standing"), from(invites, "invitations made")),
 		"Count", first, last, []lineSeries{
 			{Name: "People committed", Colour: "#005EB8", At: at, Values: people},
-			{Name: "Commitments standing", Colour: "#007F3B", Dash: "8 4", At: at, Values: standing},
-			{Name: "Invitations made (relationships)", Colour: "#330072", Dash: "2 3", At: at, Values: invites},
+			{Name: "Commitments standing", Colour: "#007F3B", Dash: dashDashed, At: at, Values: standing},
+			{Name: "Invitations made (relationships)", Colour: "#330072", Dash: dashDotted, At: at, Values: invites},
 		})
 	var envSeries []lineSeries
+	var envTables []envelopeTable
+	var envLatest []string
 	for _, e := range d.Envelope {
+		tbl := envelopeTable{ID: "envelope-money-table", Name: "money", Caption: "money (£)", Of: "£"}
 		vals := make([]float64, len(e.Points))
 		for i, p := range e.Points {
+			pct := ""
 			if p.Allocated > 0 {
 				vals[i] = 100 * p.Remaining / p.Allocated
+				pct = strconv.FormatFloat(vals[i], 'f', 0, 64) + "%"
 			}
+			tbl.Rows = append(tbl.Rows, envelopeRow{EnvelopePoint: p, Percent: pct})
 		}
+		// Staff time in NHS dark pink: NHS orange (#ED8B00) is 2.5:1 against
+		// white, short of the 3:1 a line that carries meaning needs.
 		name, colour, dash := "Money remaining", "#DA291C", ""
 		if e.Unit == mobilise.StaffHours {
-			name, colour, dash = "Staff time remaining", "#ED8B00", "8 4"
+			name, colour, dash = "Staff time remaining", "#7C2855", dashDashed
+			tbl.ID, tbl.Name, tbl.Caption, tbl.Of, tbl.After = "envelope-staff-time-table", "staff time", "staff time (hours)", "", " hours"
 		}
 		envSeries = append(envSeries, lineSeries{Name: name + " (% of allocated so far)", Colour: colour, Dash: dash, At: at, Values: vals})
+		envTables = append(envTables, tbl)
+		if n := len(e.Points); n > 0 && e.Points[n-1].Allocated > 0 {
+			p := e.Points[n-1]
+			envLatest = append(envLatest, fmt.Sprintf("%s, %s%% of the %s%s%s allocated", strings.ToLower(name), strconv.FormatFloat(vals[n-1], 'f', 0, 64),
+				tbl.Of, formatInt(int(p.Allocated)), tbl.After))
+		}
 	}
-	envelope := layoutLines("envelope", "The envelope: "+c.Title,
-		"Line chart of the classic envelope: the money and staff time allocated and not yet spent, as a percentage of what had been allocated by then, on the same time axis as the resources built.",
-		"% remaining", first, last, envSeries)
+	envDesc := "Line chart of the classic envelope: the money and staff time allocated and not yet spent, as a percentage of what had been allocated by then, on the same time axis as the resources built."
+	if len(envLatest) > 0 {
+		envDesc += " At the latest: " + strings.Join(envLatest, "; ") + "."
+	}
+	envelope := layoutLines("envelope", "The envelope: "+c.Title, envDesc, "% remaining", first, last, envSeries)
 
 	s.render(w, r, http.StatusOK, "dashboard", page{Title: "Dashboard – " + c.Title, Illustrative: c.Illustrative, D: map[string]any{
-		"Campaign": c, "D": d, "Growth": growth, "EnvelopeChart": envelope, "Latest": lastPoint(d.Total.Points),
+		"Campaign": c, "D": d, "Growth": growth, "EnvelopeChart": envelope, "EnvelopeTables": envTables, "Latest": lastPoint(d.Total.Points),
 		"LatestPledges": d.Pledges, "Periods": []string{"monthly", "weekly", "daily"},
 		"LatestAlliance": lastAlliance(d.Alliance), "TopOrganisations": d.Organisations[:min(len(d.Organisations), 15)],
 		"Address": s.baseURL(r) + r.URL.RequestURI(), // printed, to say where a board paper came from
 	}})
+}
+
+// envelopeTable is one unit of the envelope in figures: what was allocated,
+// spent and remains, and the percentage the chart draws.
+type envelopeTable struct {
+	ID      string // the table's id, for the link beside the chart
+	Name    string // of the unit, in the link's words
+	Caption string
+	// Of and After go before and after a figure in words: £ for money,
+	// hours for staff time.
+	Of, After string
+	Rows      []envelopeRow
+}
+
+type envelopeRow struct {
+	mobilise.EnvelopePoint
+	Percent string // remaining, of allocated so far; empty before any is
+}
+
+func first0(v []float64) int {
+	if len(v) == 0 {
+		return 0
+	}
+	return int(v[0])
 }
 
 func last0(v []float64) int {

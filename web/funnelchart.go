@@ -25,9 +25,16 @@ type funnelChart struct {
 	Upper2, Lower2         string // 2σ limits, polyline points
 	Upper3, Lower3         string // 3σ limits
 	Dots                   []spcDot
-	Rows                   []funnelRow
-	CentreValue, SigmaZ    string
-	Unit                   string
+	// Labels name the areas outside the 3σ limits beside their markers.
+	Labels              []funnelLabel
+	Key                 []keyEntry
+	Rows                []funnelRow
+	CentreValue, SigmaZ string
+	Unit                string
+}
+
+type funnelLabel struct {
+	X, Y, Text, Anchor string
 }
 
 type funnelRow struct {
@@ -138,32 +145,68 @@ func layoutFunnel(id string, ind gs.Indicator, period gs.Date, units []funnelUni
 	c.Upper3, c.Lower3 = strings.Join(u3, " "), strings.Join(l3, " ")
 	c.Centre = coord(x(xMax/steps)) + "," + coord(y(f.Centre*k)) + " " + coord(x(xMax)) + "," + coord(y(f.Centre*k))
 
-	special := 0
+	var outside []string // "London (above)", for the desc
+	lowest, highest := 0, 0
 	for i, u := range f.Units {
+		if u.Value < f.Units[lowest].Value {
+			lowest = i
+		}
+		if u.Value > f.Units[highest].Value {
+			highest = i
+		}
 		p := spc.PointResult{Value: u.Value * k, Variation: spc.Common}
 		pos := "Within the limits"
 		if u.Beyond2 != 0 {
 			pos = "Beyond the 2σ limit, within the 3σ"
 		}
 		if u.Beyond3 != 0 {
-			special++
 			pos = "Above the 3σ limit"
 			if u.Beyond3 < 0 {
 				pos = "Below the 3σ limit"
 			}
+			outside = append(outside, u.Name+" ("+strings.TrimSuffix(strings.ToLower(pos), " the 3σ limit")+")")
 			p.Variation = funnelVariation(ind.Direction, u.Beyond3)
 			p.High = spc.RuleSet(spc.Outside)
 		}
-		d := dot(x(u.Denominator), y(u.Value*k), false, p, units[i].Obs)
+		px, py := x(u.Denominator), y(u.Value*k)
+		d := dot(px, py, false, p, units[i].Obs)
 		d.Title = fmt.Sprintf("%s: %s of %s, %s", u.Name, fixed(u.Value*k), formatInt(int(u.Denominator)), strings.ToLower(pos))
 		c.Dots = append(c.Dots, d)
+		if u.Beyond3 != 0 {
+			// Named to the right of the marker, or to its left near the
+			// right-hand edge, where the name would run off the chart.
+			l := funnelLabel{X: coord(px + 9), Y: coord(py), Text: u.Name, Anchor: "start"}
+			if px > right-160 {
+				l.X, l.Anchor = coord(px-9), "end"
+			}
+			c.Labels = append(c.Labels, l)
+		}
 		c.Rows = append(c.Rows, funnelRow{Area: u.Name, Numerator: int(u.Numerator), Denominator: int(u.Denominator),
 			Value: fixed(u.Value * k), Lower3: fixed(u.Lower3 * k), Upper3: fixed(u.Upper3 * k), Position: pos})
 	}
+	c.Key = funnelKey(ind.Direction)
 	c.Desc = fmt.Sprintf("Funnel plot of %s for %d areas in %s: each area's value against the number of people counted, with limits that narrow as that number grows. "+
-		"The pooled value is %s; the limits are widened by Laney's adjustment, σz = %s. %d %s outside the 3σ limits.",
-		ind.Name, len(f.Units), period.MonthYear(), c.CentreValue, c.SigmaZ, special, map[bool]string{true: "area is", false: "areas are"}[special == 1])
+		"The pooled value is %s; the areas range from %s in %s to %s in %s. The limits are widened by Laney's adjustment, σz = %s. %d %s outside the 3σ limits",
+		ind.Name, len(f.Units), period.MonthYear(), c.CentreValue,
+		fixed(f.Units[lowest].Value*k), f.Units[lowest].Name, fixed(f.Units[highest].Value*k), f.Units[highest].Name,
+		c.SigmaZ, len(outside), map[bool]string{true: "area is", false: "areas are"}[len(outside) == 1])
+	if len(outside) > 0 {
+		c.Desc += ": " + strings.Join(outside, ", ")
+	}
+	c.Desc += "."
 	return c, nil
+}
+
+// funnelKey is the key to a funnel plot's markers: within the limits, and
+// outside them in the indicator's direction.
+func funnelKey(direction string) []keyEntry {
+	k := []keyEntry{{marker(7, 7, false, spc.Common), "Grey circle: an area within the 3σ limits"}}
+	if direction == "neither" {
+		return append(k, keyEntry{marker(7, 7, false, spc.NeitherWay), "Purple diamond, named: an area outside the 3σ limits"})
+	}
+	return append(k,
+		keyEntry{marker(7, 7.5, false, spc.Improvement), "Blue triangle, point up, named: an area outside the 3σ limits, better than the rest"},
+		keyEntry{marker(7, 6.5, false, spc.Concern), "Orange triangle, point down, named: an area outside the 3σ limits, worse than the rest"})
 }
 
 // funnelVariation is the variation of a unit beyond the 3σ limits, in the

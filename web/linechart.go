@@ -22,8 +22,30 @@ type lineChart struct {
 
 type line struct {
 	Name, Colour, Dash string
-	Points             string // polyline points
+	// DashWords names the pattern in the key: the little picture beside
+	// it is too small for some readers to tell dashes from dots.
+	DashWords string
+	Points    string // polyline points
 }
+
+// dashWords names a stroke-dasharray the line charts use.
+func dashWords(dash string) string {
+	switch dash {
+	case "":
+		return "Solid line"
+	case dashDotted:
+		return "Dotted line"
+	default:
+		return "Dashed line"
+	}
+}
+
+// The dash patterns of the lines after the first, which is solid: each
+// line of a chart has its own, so that colour is not the only signal.
+const (
+	dashDashed = "8 4"
+	dashDotted = "2 3"
+)
 
 // lineSeries is one line's values at times.
 type lineSeries struct {
@@ -84,7 +106,7 @@ func layoutLines(id, title, desc, yLabel string, first, last time.Time, series [
 		for i, v := range s.Values {
 			pts[i] = coord(x(s.At[i])) + "," + coord(y(v))
 		}
-		c.Lines = append(c.Lines, line{Name: s.Name, Colour: s.Colour, Dash: s.Dash, Points: strings.Join(pts, " ")})
+		c.Lines = append(c.Lines, line{Name: s.Name, Colour: s.Colour, Dash: s.Dash, DashWords: dashWords(s.Dash), Points: strings.Join(pts, " ")})
 	}
 	return c
 }

@@ -215,19 +215,13 @@ var templateFuncs = template.FuncMap{
 	},
 	"num":     formatInt,
 	"decimal": func(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) },
-	"fixed2":  func(f float64) string { return strconv.FormatFloat(f, 'f', 2, 64) },
 	"percent": func(part, whole int) string {
 		if whole <= 0 {
 			return "0%"
 		}
 		return strconv.Itoa(part*100/whole) + "%"
 	},
-	"plural": func(n int, one, many string) string {
-		if n == 1 {
-			return one
-		}
-		return many
-	},
+	"plural":     plural,
 	"paragraphs": paragraphs,
 	"add":        func(a, b float64) float64 { return a + b },
 	"sub":        func(a, b float64) float64 { return a - b },

@@ -10,12 +10,26 @@ import (
 	"github.com/groundswell-health/groundswell/spc"
 )
 
-// The Making Data Count colours (SPC.md).
+// The Making Data Count colours (SPC.md): the markers' fills and the
+// icons' rings, so that the charts look as NHS analysts expect.
 const (
 	colourImprovement = "#00B0F0"
 	colourConcern     = "#E46C0A"
 	colourNeither     = "#490092"
 	colourCommon      = "#A6A6A6"
+)
+
+// Darker shades of the same colours, for the markers' outlines and the
+// icons' letters. MDC's blue (2.5:1 against white) and grey (2.4:1) fall
+// short of the 3:1 WCAG 2.2 asks of a graphic that carries meaning (1.4.11),
+// and of the 4.5:1 it asks of text (1.4.3): a marker outlined in a shade that
+// passes 4.5:1 can be made out, and a letter read, while its fill keeps the
+// MDC colour a reader looks for.
+const (
+	edgeImprovement = "#0072A8" // 5.3:1
+	edgeConcern     = "#B35A00" // 4.8:1
+	edgeNeither     = colourNeither
+	edgeCommon      = "#767676" // 4.5:1
 )
 
 // spcChart is an SPC chart laid out for the "spcsvg" and "spcchart"
@@ -52,6 +66,8 @@ type spcChart struct {
 	Target  *segment
 	Dots    []spcDot
 
+	Key []keyEntry
+
 	Variation, Assurance *badge
 	Warnings             []string
 	Rows                 []spcRow
@@ -62,25 +78,39 @@ type segment struct{ X1, Y1, X2, Y2 string }
 // spcDot is a point, coloured and shaped by its variation so that colour
 // is never the only signal.
 type spcDot struct {
-	X, Y   string
-	Path   string // the marker's outline; empty for a plain circle
-	Colour string
-	Title  string
+	X, Y, R string // a circle's centre and radius
+	Path    string // the marker's outline; empty for a circle
+	Colour  string // the fill
+	Edge    string // the outline
+	Width   string // of the outline
+	Title   string
 }
 
-// badge is a variation or assurance icon: a coloured disc with a letter,
-// and the words it stands for.
+// keyEntry is a line of a chart's key: a marker and the words for it.
+type keyEntry struct {
+	Dot   spcDot
+	Words string
+}
+
+// badge is a variation or assurance icon: a ring in the MDC colour with a
+// letter (H, L; P, F, ?) as MDC's icons have, and for a variation icon the
+// chart's marker of the latest point, so that improvement and concern differ
+// by more than colour. The words it stands for are written beside it.
 type badge struct {
-	ID     string // the id of its SVG's title
 	Code   string
 	Letter string
-	Colour string
+	Colour string // the ring
+	Edge   string // the letter: the darker shade, for contrast
+	Marker *spcDot
 	Text   string
 }
 
 // spcRow is a row of the table that gives the chart's numbers.
 type spcRow struct {
-	Obs                gs.Observation
+	Obs gs.Observation
+	// Value is the value the chart draws: the observation's, or on a p′
+	// chart the numerator ÷ denominator it is worked out from.
+	Value              string
 	Mean, Lower, Upper string
 	Variation          string
 }
@@ -175,7 +205,7 @@ func layoutSPC(id, title, desc string, small bool, obs []gs.Observation, target 
 		Width: coord(width), Height: coord(height), Left: coord(left), Right: coord(right), Top: coord(top), Base: coord(base),
 		XLabelY: coord(base + 18), YLabelX: coord(left - 6)}
 	for _, o := range obs {
-		c.Rows = append(c.Rows, spcRow{Obs: o})
+		c.Rows = append(c.Rows, spcRow{Obs: o, Value: fixed(o.Value)})
 	}
 	if len(obs) == 0 {
 		c.Empty = true
@@ -188,6 +218,7 @@ func layoutSPC(id, title, desc string, small bool, obs []gs.Observation, target 
 		return c
 	}
 	c.RunChart = !res.LimitsShown
+	c.Key = spcKey(c.RunChart)
 	c.Warnings = res.Warnings
 
 	// The y axis spans the values, lines and target with a little room; an
@@ -245,7 +276,7 @@ func layoutSPC(id, title, desc string, small bool, obs []gs.Observation, target 
 		line = append(line, coord(px)+","+coord(py))
 		c.Dots = append(c.Dots, dot(px, py, small, p, obs[i]))
 		row := &c.Rows[i]
-		row.Mean = fixed(p.Mean)
+		row.Value, row.Mean = fixed(p.Value), fixed(p.Mean)
 		row.Variation = variationWords(p)
 		if res.LimitsShown {
 			row.Lower, row.Upper = fixed(p.Lower), fixed(p.Upper)
@@ -291,12 +322,8 @@ func layoutSPC(id, title, desc string, small bool, obs []gs.Observation, target 
 		c.Target = &segment{X1: coord(left), Y1: coord(y(*target)), X2: coord(right), Y2: coord(y(*target))}
 	}
 	if res.LimitsShown {
-		if c.Variation = variationBadge(res.VariationIcon); c.Variation != nil {
-			c.Variation.ID = id + "-variation"
-		}
-		if c.Assurance = assuranceBadge(res.AssuranceIcon); c.Assurance != nil {
-			c.Assurance.ID = id + "-assurance"
-		}
+		c.Variation = variationBadge(res.VariationIcon)
+		c.Assurance = assuranceBadge(res.AssuranceIcon)
 	}
 	c.Desc = describe(desc, obs, res, c)
 	return c
@@ -305,25 +332,48 @@ func layoutSPC(id, title, desc string, small bool, obs []gs.Observation, target 
 // dot is the marker of a point: a grey circle for common cause, a triangle
 // pointing up for improvement, down for concern, a diamond for neither.
 func dot(px, py float64, small bool, p spc.PointResult, o gs.Observation) spcDot {
-	r := 4.0
+	d := marker(px, py, small, p.Variation)
+	d.Title = fmt.Sprintf("%s: %s, %s", o.Period.MonthYear(), fixed(p.Value), strings.ToLower(variationWords(p)))
+	return d
+}
+
+// marker is the shape of a variation at (px, py). A special cause's shape
+// is larger than the common-cause circle, so it stands out by size as well
+// as by shape and colour.
+func marker(px, py float64, small bool, v spc.Variation) spcDot {
+	r, circle, width := 4.0, 3.5, 1.0
 	if small {
-		r = 2.5
+		r, circle, width = 2.5, 2.0, 0.75
 	}
-	d := spcDot{X: coord(px), Y: coord(py), Colour: colourCommon,
-		Title: fmt.Sprintf("%s: %s, %s", o.Period.MonthYear(), fixed(p.Value), strings.ToLower(variationWords(p)))}
+	d := spcDot{X: coord(px), Y: coord(py), R: coord(circle), Colour: colourCommon, Edge: edgeCommon, Width: coord(width)}
 	rr := r * 1.4
-	switch p.Variation {
+	pt := func(x, y float64) string { return coord(x) + "," + coord(y) }
+	switch v {
 	case spc.Improvement:
-		d.Colour = colourImprovement
-		d.Path = "M" + coord(px) + "," + coord(py-rr) + "L" + coord(px+rr) + "," + coord(py+rr*0.8) + "L" + coord(px-rr) + "," + coord(py+rr*0.8) + "Z"
+		d.Colour, d.Edge = colourImprovement, edgeImprovement
+		d.Path = "M" + pt(px, py-rr) + "L" + pt(px+rr, py+rr*0.8) + "L" + pt(px-rr, py+rr*0.8) + "Z"
 	case spc.Concern:
-		d.Colour = colourConcern
-		d.Path = "M" + coord(px) + "," + coord(py+rr) + "L" + coord(px+rr) + "," + coord(py-rr*0.8) + "L" + coord(px-rr) + "," + coord(py-rr*0.8) + "Z"
+		d.Colour, d.Edge = colourConcern, edgeConcern
+		d.Path = "M" + pt(px, py+rr) + "L" + pt(px+rr, py-rr*0.8) + "L" + pt(px-rr, py-rr*0.8) + "Z"
 	case spc.NeitherWay:
-		d.Colour = colourNeither
-		d.Path = "M" + coord(px) + "," + coord(py-rr) + "L" + coord(px+rr) + "," + coord(py) + "L" + coord(px) + "," + coord(py+rr) + "L" + coord(px-rr) + "," + coord(py) + "Z"
+		d.Colour, d.Edge = colourNeither, edgeNeither
+		d.Path = "M" + pt(px, py-rr) + "L" + pt(px+rr, py) + "L" + pt(px, py+rr) + "L" + pt(px-rr, py) + "Z"
 	}
 	return d
+}
+
+// spcKey is the key to an SPC chart's markers, drawn by the code that draws
+// the chart's, so that the two cannot differ. A run chart has no special
+// causes.
+func spcKey(runChart bool) []keyEntry {
+	k := []keyEntry{{marker(7, 7, false, spc.Common), "Grey circle: common cause variation"}}
+	if !runChart {
+		k = append(k,
+			keyEntry{marker(7, 7.5, false, spc.Improvement), "Blue triangle, point up: special cause, improvement"},
+			keyEntry{marker(7, 6.5, false, spc.Concern), "Orange triangle, point down: special cause, concern"},
+			keyEntry{marker(7, 7, false, spc.NeitherWay), "Purple diamond: special cause, neither improvement nor concern"})
+	}
+	return k
 }
 
 var ruleWords = map[string]string{"outside": "outside the limits", "shift": "shift", "trend": "trend", "two_of_three": "two of three near a limit"}
@@ -350,24 +400,28 @@ func variationWords(p spc.PointResult) string {
 
 func variationBadge(v spc.VariationIcon) *badge {
 	b := &badge{Code: string(v)}
+	var kind spc.Variation
 	switch v {
 	case spc.CommonCause:
-		b.Letter, b.Colour, b.Text = "~", colourCommon, "Common cause variation — no significant change"
+		b.Letter, kind, b.Text = "~", spc.Common, "Common cause variation — no significant change"
 	case spc.ImprovementHigh:
-		b.Letter, b.Colour, b.Text = "H", colourImprovement, "Special cause — improving, high"
+		b.Letter, kind, b.Text = "H", spc.Improvement, "Special cause — improving, high"
 	case spc.ImprovementLow:
-		b.Letter, b.Colour, b.Text = "L", colourImprovement, "Special cause — improving, low"
+		b.Letter, kind, b.Text = "L", spc.Improvement, "Special cause — improving, low"
 	case spc.ConcernHigh:
-		b.Letter, b.Colour, b.Text = "H", colourConcern, "Special cause — concerning, high"
+		b.Letter, kind, b.Text = "H", spc.Concern, "Special cause — concerning, high"
 	case spc.ConcernLow:
-		b.Letter, b.Colour, b.Text = "L", colourConcern, "Special cause — concerning, low"
+		b.Letter, kind, b.Text = "L", spc.Concern, "Special cause — concerning, low"
 	case spc.NeitherHigh:
-		b.Letter, b.Colour, b.Text = "H", colourNeither, "Special cause — neither improving nor concerning, high"
+		b.Letter, kind, b.Text = "H", spc.NeitherWay, "Special cause — neither improving nor concerning, high"
 	case spc.NeitherLow:
-		b.Letter, b.Colour, b.Text = "L", colourNeither, "Special cause — neither improving nor concerning, low"
+		b.Letter, kind, b.Text = "L", spc.NeitherWay, "Special cause — neither improving nor concerning, low"
 	default:
 		return nil
 	}
+	// The latest point's marker, below the letter, as on the chart.
+	m := marker(18, 27, true, kind)
+	b.Marker, b.Colour, b.Edge = &m, m.Colour, m.Edge
 	return b
 }
 
@@ -375,22 +429,27 @@ func assuranceBadge(a spc.AssuranceIcon) *badge {
 	b := &badge{Code: string(a)}
 	switch a {
 	case spc.Pass:
-		b.Letter, b.Colour, b.Text = "P", colourImprovement, "Assurance: consistently passing the target"
+		b.Letter, b.Colour, b.Edge, b.Text = "P", colourImprovement, edgeImprovement, "Assurance: consistently passing the target"
 	case spc.Fail:
-		b.Letter, b.Colour, b.Text = "F", colourConcern, "Assurance: consistently failing the target"
+		b.Letter, b.Colour, b.Edge, b.Text = "F", colourConcern, edgeConcern, "Assurance: consistently failing the target"
 	case spc.HitOrMiss:
-		b.Letter, b.Colour, b.Text = "?", colourCommon, "Assurance: inconsistent (hit or miss)"
+		b.Letter, b.Colour, b.Edge, b.Text = "?", colourCommon, edgeCommon, "Assurance: inconsistent (hit or miss)"
 	default:
 		return nil
 	}
 	return b
 }
 
-// describe is the chart's <desc>: what a reader would see.
+// describe is the chart's <desc>: what a reader would see, in numbers
+// worked out from the series — its first and latest values, the mean and
+// limits of each section, when special causes happened and what the latest
+// point shows.
 func describe(lead string, obs []gs.Observation, res *spc.Result, c spcChart) string {
 	var b strings.Builder
 	b.WriteString(lead)
-	fmt.Fprintf(&b, " %d points, %s to %s.", len(obs), obs[0].Period.MonthYear(), obs[len(obs)-1].Period.MonthYear())
+	last := len(obs) - 1
+	fmt.Fprintf(&b, " %d points, %s to %s: the first %s, the latest %s.", len(obs), obs[0].Period.MonthYear(), obs[last].Period.MonthYear(),
+		fixed(res.Points[0].Value), fixed(res.Points[last].Value))
 	if c.RunChart {
 		fmt.Fprintf(&b, " Fewer than %d points: shown as a run chart without limits. Mean %s.", c.MinPoints, fixed(res.Sections[0].Mean))
 	} else {
@@ -406,13 +465,25 @@ func describe(lead string, obs []gs.Observation, res *spc.Result, c spcChart) st
 				fmt.Fprintf(&b, " %s, process limits %s to %s.", fixed(s.Mean), fixed(s.Lower), fixed(s.Upper))
 			}
 		}
+		runs := specialRuns(obs, res)
 		special := 0
-		for _, p := range res.Points {
-			if p.SpecialCause() {
-				special++
+		for _, r := range runs {
+			special += r.n
+		}
+		fmt.Fprintf(&b, " %d %s special-cause variation", special, map[bool]string{true: "point shows", false: "points show"}[special == 1])
+		const most = 5 // runs told; a reader wanting more has the table
+		for i, r := range runs {
+			switch {
+			case i == most:
+				fmt.Fprintf(&b, "; and %d more", len(runs)-most)
+			case i > most:
+				continue
+			default:
+				b.WriteString(map[bool]string{true: ": ", false: "; "}[i == 0])
+				b.WriteString(r.String())
 			}
 		}
-		fmt.Fprintf(&b, " %d %s special-cause variation.", special, map[bool]string{true: "point shows", false: "points show"}[special == 1])
+		b.WriteString(".")
 		if c.Variation != nil {
 			fmt.Fprintf(&b, " Latest point: %s.", c.Variation.Text)
 		}
@@ -424,4 +495,35 @@ func describe(lead string, obs []gs.Observation, res *spc.Result, c spcChart) st
 		b.WriteString(" Dashed vertical lines mark the campaign's milestones.")
 	}
 	return b.String()
+}
+
+// run is consecutive points of one special-cause variation.
+type run struct {
+	kind        spc.Variation
+	first, last gs.Date
+	n           int
+}
+
+func (r run) String() string {
+	words := map[spc.Variation]string{spc.Improvement: "improvement", spc.Concern: "concern", spc.NeitherWay: "neither improvement nor concern"}[r.kind]
+	if r.n == 1 {
+		return words + " in " + r.first.MonthYear()
+	}
+	return fmt.Sprintf("%s from %s to %s (%d points)", words, r.first.MonthYear(), r.last.MonthYear(), r.n)
+}
+
+// specialRuns groups a chart's special-cause points into runs, in order.
+func specialRuns(obs []gs.Observation, res *spc.Result) []run {
+	var runs []run
+	for i, p := range res.Points {
+		if !p.SpecialCause() {
+			continue
+		}
+		if n := len(runs); n > 0 && runs[n-1].kind == p.Variation && i > 0 && res.Points[i-1].Variation == p.Variation {
+			runs[n-1].last, runs[n-1].n = obs[i].Period, runs[n-1].n+1
+			continue
+		}
+		runs = append(runs, run{kind: p.Variation, first: obs[i].Period, last: obs[i].Period, n: 1})
+	}
+	return runs
 }

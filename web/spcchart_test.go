@@ -74,7 +74,7 @@ func TestSPCChartGolden(t *testing.T) {
 	}
 	for _, s := range []string{
 		"Test &lt;measure&gt; &amp; co",                              // text is escaped
-		`stroke="#A6A6A6" stroke-width="1.5" stroke-dasharray="6 4"`, // process limits
+		`stroke="#8C8C8C" stroke-width="1.5" stroke-dasharray="6 4"`, // process limits
 		`stroke="#000000"`,                                           // mean
 		`fill="#E46C0A"`,                                             // concern points
 		">1</text>",                                                  // the milestone inside the series, numbered
@@ -169,10 +169,10 @@ func TestSPCIndicatorPage(t *testing.T) {
 	}
 	for _, s := range []string{
 		`<title id="chart-title">`, `<desc id="chart-desc">`,
-		"Special cause — concerning, high", // the variation icon: the shift of 2021
-		`<title id="chart-variation-title">Special cause — concerning, high</title>`,
-		"Special cause: concern (shift)",                         // the table
-		"Special cause: improvement (outside the limits, shift)", // early 2019
+		"Special cause — concerning, high",                                // the variation icon: the shift of 2021
+		`font-weight="bold" text-anchor="middle" fill="#B35A00">H</text>`, // the icon's letter
+		"Special cause: concern (shift)",                                  // the table
+		"Special cause: improvement (outside the limits, shift)",          // early 2019
 		"Association, not proof of cause: this chart shows what changed, not why.",
 		"Lower limit", "Upper limit", "Variation",
 		"Launch of the call to action",
