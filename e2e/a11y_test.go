@@ -587,32 +587,32 @@ func sweepPage(t *testing.T, tab context.Context, src, role, url string, want in
 // tables may scroll inside their own container; the page may not.
 const reflowWidth = 320
 
-// overflowing lists the elements that stick out past the window's right
-// edge, but for those inside a container that scrolls sideways itself (a
-// wide table's).
+// overflowing finds what makes the page wider than the window: the
+// deepest elements whose hiding brings the page back within it. (Asking
+// each element for its box misses text that overflows its own box, such as
+// a long address in a paragraph.)
 const overflowing = `(() => {
-  const w = document.documentElement.clientWidth;
-  const out = [];
-  for (const e of document.body.querySelectorAll('*')) {
-    const r = e.getBoundingClientRect();
-    if (r.right <= w + 1 || r.width === 0) continue;
-    // An ancestor clips e only if it holds e's box: an absolutely placed
-    // element (a visually hidden label, say) escapes every static ancestor,
-    // and so escapes a scrolling table container that is not positioned.
-    let p = e.parentElement, scrolls = false, pos = getComputedStyle(e).position;
-    for (; p && p !== document.body && pos !== 'fixed'; p = p.parentElement) {
-      const cs = getComputedStyle(p);
-      if (pos === 'absolute' && cs.position === 'static') continue;
-      const o = cs.overflowX;
-      if (o === 'auto' || o === 'scroll' || o === 'hidden' || o === 'clip') { scrolls = true; break; }
-      pos = cs.position;
+  const wide = () => document.documentElement.scrollWidth > document.documentElement.clientWidth;
+  const culprits = [];
+  const walk = (root) => {
+    let found = false;
+    for (const c of Array.from(root.children)) {
+      const display = c.style.display;
+      c.style.display = 'none';
+      const fixes = !wide();
+      c.style.display = display;
+      if (!fixes) continue;
+      found = true;
+      if (!walk(c) && culprits.length < 8) {
+        const text = (c.textContent || '').trim().replace(/\s+/g, ' ').slice(0, 60);
+        culprits.push(c.tagName.toLowerCase() + (c.id ? '#' + c.id : '') + (typeof c.className === 'string' && c.className ? '.' + c.className.trim().split(/\s+/).join('.') : '') + (text ? ' "' + text + '"' : ''));
+      }
     }
-    if (scrolls) continue;
-    // Report the outermost culprit only.
-    if (out.length && out[out.length-1].el.contains(e)) continue;
-    out.push({el: e, desc: e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className && e.className.baseVal === undefined ? '.' + String(e.className).trim().split(/\s+/).join('.') : '') + ' right edge ' + Math.round(r.right) + 'px'});
-  }
-  return {scrollWidth: document.documentElement.scrollWidth, width: w, culprits: out.slice(0, 8).map(o => o.desc)};
+    return found;
+  };
+  const scrollWidth = document.documentElement.scrollWidth, width = document.documentElement.clientWidth;
+  if (scrollWidth > width) walk(document.body);
+  return {scrollWidth, width, culprits};
 })()`
 
 // checkReflow fails when the page, as shown at reflowWidth, scrolls

@@ -202,7 +202,7 @@ type chartPage struct {
 // chart is measured.
 const chartPagesJS = `(() => {
   const shown = e => e.getClientRects().length > 0;
-  const charts = Array.from(document.querySelectorAll("figure.gs-chart, .gs-multiples")).filter(shown);
+  const charts = Array.from(document.querySelectorAll("figure.gs-chart:not(.gs-multiples figure), .gs-multiples")).filter(shown);
   return charts.map((chart, i) => {
     const before = i > 0 ? charts[i - 1] : null;
     const multiples = chart.matches(".gs-multiples");
