@@ -25,6 +25,7 @@ import (
 	"github.com/groundswell-health/groundswell/api"
 	"github.com/groundswell-health/groundswell/demo"
 	"github.com/groundswell-health/groundswell/store"
+	"github.com/groundswell-health/groundswell/store/storetest"
 	"github.com/groundswell-health/groundswell/web"
 )
 
@@ -346,15 +347,7 @@ func (r *sweepReport) add(p sweptPage) {
 func TestAccessibilitySweep(t *testing.T) {
 	chromiumPath(t)
 	src := axeSource(t)
-	ctx := t.Context()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "sweep.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if err := st.LoadDataset(ctx, demo.Generate()); err != nil {
-		t.Fatal(err)
-	}
+	st := storetest.OpenDemo(t)
 	f := newSweepFixture(t, st)
 	logger := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 	app, err := web.New(web.Options{Store: st, Logger: logger, PasswordCost: 4,

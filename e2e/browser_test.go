@@ -19,6 +19,8 @@ import (
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+
+	"github.com/groundswell-health/groundswell/store/storetest"
 )
 
 // chromiumEnv names the environment variable with the Chromium binary's path.
@@ -240,4 +242,12 @@ func artifactsDir(tb testing.TB, sub string) string {
 		tb.Fatalf("make the artefacts folder: %v", err)
 	}
 	return dir
+}
+
+// TestMain removes the demo template the tests copy (storetest.OpenDemo)
+// when they have all run.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	storetest.RemoveDemoTemplate()
+	os.Exit(code)
 }

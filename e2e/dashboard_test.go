@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -10,7 +9,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/groundswell-health/groundswell/demo"
-	"github.com/groundswell-health/groundswell/store"
+	"github.com/groundswell-health/groundswell/store/storetest"
 	"github.com/groundswell-health/groundswell/web"
 )
 
@@ -21,15 +20,7 @@ import (
 // that the console is clean.
 func TestDashboardDrawsItsCharts(t *testing.T) {
 	chromiumPath(t)
-	ctx := t.Context()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "e2e.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if err := st.LoadDataset(ctx, demo.Generate()); err != nil {
-		t.Fatal(err)
-	}
+	st := storetest.OpenDemo(t)
 	app, err := web.New(web.Options{Store: st})
 	if err != nil {
 		t.Fatal(err)

@@ -6,16 +6,16 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/groundswell-health/groundswell/store/storetest"
 	_ "modernc.org/sqlite" // database/sql driver "sqlite", for the checks
 
 	gs "github.com/groundswell-health/groundswell"
-	"github.com/groundswell-health/groundswell/demo"
 	"github.com/groundswell-health/groundswell/store"
 	"github.com/groundswell-health/groundswell/web"
 )
@@ -39,7 +39,7 @@ func TestPledgeThroughInviteLink(t *testing.T) {
 	chromiumPath(t) // skip (or, under CI, fail) before any setup
 
 	ctx := t.Context()
-	dbPath := filepath.Join(t.TempDir(), "e2e.db")
+	dbPath := storetest.DemoFile(t)
 	st, err := store.Open(ctx, dbPath)
 	if err != nil {
 		t.Fatalf("open store: %v", err)
@@ -49,9 +49,6 @@ func TestPledgeThroughInviteLink(t *testing.T) {
 			t.Errorf("close store: %v", err)
 		}
 	})
-	if err := st.LoadDataset(ctx, demo.Generate()); err != nil {
-		t.Fatalf("load demo data: %v", err)
-	}
 	campaign, err := st.CampaignBySlug(ctx, rightCare)
 	if err != nil {
 		t.Fatalf("find %s: %v", rightCare, err)

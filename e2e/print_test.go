@@ -17,7 +17,6 @@ import (
 
 	gs "github.com/groundswell-health/groundswell"
 	"github.com/groundswell-health/groundswell/demo"
-	"github.com/groundswell-health/groundswell/store"
 	"github.com/groundswell-health/groundswell/store/storetest"
 	"github.com/groundswell-health/groundswell/web"
 )
@@ -158,16 +157,7 @@ func TestPrintCertificateOnOnePage(t *testing.T) {
 // demoServer serves the demo data set on a fresh store.
 func demoServer(t *testing.T) *httptest.Server {
 	t.Helper()
-	ctx := t.Context()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "e2e.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if err := st.LoadDataset(ctx, demo.Generate()); err != nil {
-		t.Fatal(err)
-	}
-	app, err := web.New(web.Options{Store: st})
+	app, err := web.New(web.Options{Store: storetest.OpenDemo(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
