@@ -350,12 +350,12 @@ func shape(m *node) string {
 	if m.name == "circle" {
 		return "circle"
 	}
-	var xs, ys []float64
+	// Only the corners' heights tell the shapes apart.
+	var ys []float64
 	for _, pt := range regexp.MustCompile(`-?[0-9.]+,-?[0-9.]+`).FindAllString(m.attr["d"], -1) {
-		x, y, _ := strings.Cut(pt, ",")
-		fx, _ := strconv.ParseFloat(x, 64)
+		_, y, _ := strings.Cut(pt, ",")
 		fy, _ := strconv.ParseFloat(y, 64)
-		xs, ys = append(xs, fx), append(ys, fy)
+		ys = append(ys, fy)
 	}
 	switch {
 	case len(ys) == 4:
