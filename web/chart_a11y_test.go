@@ -111,7 +111,10 @@ func TestChartsAreAccessible(t *testing.T) {
 // by its <desc>, through aria-labelledby, and returns their text.
 func labels(t *testing.T, path string, svg *node) (title, desc string) {
 	t.Helper()
-	ids := strings.Fields(svg.attr["aria-labelledby"])
+	// The title names the chart; the description, long, describes it: a
+	// screen reader says the name each time it meets the chart and offers
+	// the description after.
+	ids := append(strings.Fields(svg.attr["aria-labelledby"]), strings.Fields(svg.attr["aria-describedby"])...)
 	for _, id := range ids {
 		var el *node
 		for _, k := range svg.kids {
@@ -122,14 +125,14 @@ func labels(t *testing.T, path string, svg *node) (title, desc string) {
 		switch {
 		case el == nil:
 			t.Errorf("%s: %s labelled by %q, which is not one of its own elements", path, svg.start(), id)
-		case el.name == "title":
+		case el.name == "title" && strings.Contains(svg.attr["aria-labelledby"], id):
 			title = el.textContent()
-		case el.name == "desc":
+		case el.name == "desc" && strings.Contains(svg.attr["aria-describedby"], id):
 			desc = el.textContent()
 		}
 	}
 	if strings.TrimSpace(title) == "" || strings.TrimSpace(desc) == "" {
-		t.Errorf("%s: %s has title %q and description %q, referenced by aria-labelledby %q; want both, not empty", path, svg.start(), title, desc, ids)
+		t.Errorf("%s: %s has title %q and description %q, named by aria-labelledby and aria-describedby %q; want the title as its name and the description as its description, neither empty", path, svg.start(), title, desc, ids)
 		return "", ""
 	}
 	return title, desc
