@@ -570,6 +570,48 @@ func sweepPage(t *testing.T, tab context.Context, src, role, url string, want in
 	}
 	checkAxe(t, tab, src, role, url, status, report)
 	checkReflow(t, tab, role, url)
+	checkFocusVisible(t, tab, role, url)
+}
+
+// focusEveryStop focuses, one by one, every element of the page that Tab
+// stops at, and describes each whose focus does not show (focusJS, the
+// keyboard journeys' check: the NHS.UK focus yellow, not there unfocused,
+// on screen, not inside aria-hidden content). The journeys press Tab
+// through four pages; this reaches every element of every page.
+var focusEveryStop = `(() => {
+  const probe = ` + focusJS + `;
+  probe("snapshot", "*");
+  const stops = Array.from(document.querySelectorAll("a[href], button, input, select, textarea, summary, [tabindex]"))
+    .filter(e => e.tabIndex >= 0 && !e.disabled && e.getClientRects().length > 0 && getComputedStyle(e).visibility !== "hidden");
+  const problems = [];
+  let focused = 0;
+  for (const el of stops) {
+    el.focus();
+    if (document.activeElement !== el) continue;
+    focused++;
+    const stop = probe("probe", "*");
+    if (stop.problem && problems.length < 10) problems.push(stop.element + ": " + stop.problem);
+  }
+  document.activeElement && document.activeElement.blur();
+  return {focused, problems};
+})()`
+
+// checkFocusVisible fails for each element of the page whose focus a
+// sighted keyboard user could not see (WCAG 2.4.7).
+func checkFocusVisible(t *testing.T, tab context.Context, role, url string) {
+	t.Helper()
+	type result struct {
+		Focused  int      `json:"focused"`
+		Problems []string `json:"problems"`
+	}
+	r, err := chromedp.Run(tab, chromedp.Evaluate[result](focusEveryStop))
+	if err != nil {
+		t.Errorf("as %s, focus the elements of %s: %v", role, url, err)
+		return
+	}
+	for _, p := range r.Problems {
+		t.Errorf("as %s, %s: focus is not visible on %s", role, url, p)
+	}
 }
 
 // landedOn checks that the browser shows the page asked for: that url
