@@ -1,11 +1,14 @@
 package web_test
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"unicode"
 	"unicode/utf8"
@@ -60,8 +63,7 @@ var jargon = []struct {
 // fixture — and checks each listed term they use is explained at its first
 // use.
 func TestJargonIsExplained(t *testing.T) {
-	pages := crawl(t, web.SharedDemo(t), 300, "/",
-		"/campaigns/"+demo.CampaignSlug+"/indicators/antipsychotic-prescribing-dementia?chart=pprime")
+	pages := demoPages(t)
 	_, fixture := publicPages(t)
 	pages = append(pages, fixture...)
 
@@ -133,10 +135,33 @@ func termIn(text, term string) bool {
 
 var pageLink = regexp.MustCompile(`href="(/[^"#]*)"`)
 
-// crawl visits the HTML pages reachable from start by links, anonymously,
-// up to limit pages, and returns each page's path and body.
-func crawl(t *testing.T, srv *httptest.Server, limit int, start ...string) [][2]string {
+// demoPages is every public page of the demo reachable by a link from the
+// home page (and the indicator's p′ chart), anonymously: crawled once for
+// the tests that read them all.
+func demoPages(t *testing.T) [][2]string {
 	t.Helper()
+	demoCrawl.once.Do(func() {
+		demoCrawl.pages, demoCrawl.err = crawl(web.SharedDemo(t), 300, "/",
+			"/campaigns/"+demo.CampaignSlug+"/indicators/antipsychotic-prescribing-dementia?chart=pprime")
+	})
+	if demoCrawl.err != nil {
+		t.Fatal(demoCrawl.err)
+	}
+	return demoCrawl.pages
+}
+
+var demoCrawl struct {
+	once  sync.Once
+	pages [][2]string
+	err   error
+}
+
+// crawl visits the HTML pages reachable from start by links, anonymously,
+// up to limit pages, and returns each page's path and body. Addresses that
+// differ only in their query's values (an indicator for each area, a
+// dashboard by week or month) are one page to it: the same template with
+// other figures, and the slowest pages to draw.
+func crawl(srv *httptest.Server, limit int, start ...string) ([][2]string, error) {
 	client := newClient()
 	seen := map[string]bool{}
 	queue := start
@@ -144,21 +169,22 @@ func crawl(t *testing.T, srv *httptest.Server, limit int, start ...string) [][2]
 	for len(queue) > 0 {
 		path := queue[0]
 		queue = queue[1:]
-		if seen[path] {
+		key := pageKey(path)
+		if seen[key] {
 			continue
 		}
 		if len(seen) == limit {
-			t.Fatalf("more than %d pages reachable: raise the limit", limit)
+			return nil, fmt.Errorf("more than %d pages reachable: raise the limit", limit)
 		}
-		seen[path] = true
+		seen[key] = true
 		res, err := client.Get(srv.URL + path)
 		if err != nil {
-			t.Fatal(err)
+			return nil, err
 		}
 		body, err := io.ReadAll(res.Body)
 		res.Body.Close()
 		if err != nil {
-			t.Fatal(err)
+			return nil, err
 		}
 		if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
 			continue // a redirect to sign in, a download
@@ -170,5 +196,21 @@ func crawl(t *testing.T, srv *httptest.Server, limit int, start ...string) [][2]
 			}
 		}
 	}
-	return out
+	return out, nil
+}
+
+// pageKey is a page's address with its query's values dropped, its names
+// kept: "/x?area=E12000007&chart=pprime" is "/x?area&chart".
+func pageKey(path string) string {
+	p, query, ok := strings.Cut(path, "?")
+	if !ok {
+		return p
+	}
+	var names []string
+	for _, kv := range strings.Split(query, "&") {
+		name, _, _ := strings.Cut(kv, "=")
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	return p + "?" + strings.Join(names, "&")
 }
