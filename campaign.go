@@ -150,7 +150,7 @@ type Action struct {
 // Validate checks and cleans an action.
 func (a *Action) Validate() error {
 	errs := FieldErrors{}
-	a.Title = text(errs, "title", "Action", a.Title, true, 160, false)
+	a.Title = text(errs, "title", "What people will do", a.Title, true, 160, false) // the form's label, as the error repeats it
 	a.Description = text(errs, "description", "Description", a.Description, false, 2000, true)
 	if a.DueOn.IsZero() {
 		errs.Add("due_on", "Enter the date this action should be done by")

@@ -40,7 +40,21 @@ func TestDashboardDrawsItsCharts(t *testing.T) {
 		return n
 	}
 
+	// clipped fails for each label of a chart on the page that the chart's
+	// own frame cuts off: drawn past the edge of its viewBox, it is not seen.
+	clipped := func(page string) {
+		t.Helper()
+		cut, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](clippedLabelsJS))
+		if err != nil {
+			t.Fatalf("measure the labels on %s: %v", page, err)
+		}
+		for _, c := range cut {
+			t.Errorf("%s: the chart's edge cuts off the label %s", page, c)
+		}
+	}
+
 	b.open(t, srv.URL+"/campaigns/the-right-care/dashboard", 200)
+	clipped("the dashboard")
 	if n := drawn("svg[aria-labelledby^=growth] polyline"); n != 3 {
 		t.Errorf("growth chart draws %d lines, want people, commitments and invitations", n)
 	}
@@ -72,11 +86,13 @@ func TestDashboardDrawsItsCharts(t *testing.T) {
 	}
 
 	b.open(t, srv.URL+"/campaigns/"+demo.CampaignSlug+"/network", 200)
+	clipped("the network")
 	if n := drawn("svg[aria-labelledby^=network] circle"); n < 1000 {
 		t.Errorf("network draws %d people, want the near 2,000 the note says", n)
 	}
 
 	b.open(t, srv.URL+"/campaigns/"+demo.CampaignSlug+"/indicators/antipsychotic-prescribing-dementia?chart=pprime", 200)
+	clipped("the indicator page")
 	if n := drawn("svg[aria-labelledby^=funnel] circle, svg[aria-labelledby^=funnel] path"); n != 7 {
 		t.Errorf("funnel plot draws %d regions, want 7", n)
 	}
@@ -87,3 +103,21 @@ func TestDashboardDrawsItsCharts(t *testing.T) {
 		t.Errorf("console problems: %q", p)
 	}
 }
+
+// clippedLabelsJS lists the labels of the page's charts that fall, wholly
+// or partly, outside their chart's viewBox, where the browser does not
+// draw them.
+const clippedLabelsJS = `(() => {
+  const out = [];
+  for (const svg of document.querySelectorAll("main svg[role=img]")) {
+    const v = svg.viewBox.baseVal;
+    if (!v || v.width === 0) continue;
+    for (const t of svg.querySelectorAll("text")) {
+      const r = t.getBBox();
+      if (r.x < v.x - 0.5 || r.y < v.y - 0.5 || r.x + r.width > v.x + v.width + 0.5 || r.y + r.height > v.y + v.height + 0.5) {
+        out.push(svg.getAttribute("aria-labelledby") + ": " + JSON.stringify(t.textContent));
+      }
+    }
+  }
+  return out;
+})()`

@@ -93,7 +93,8 @@ func layoutFunnel(id string, ind gs.Indicator, period gs.Date, units []funnelUni
 		return funnelChart{}, err
 	}
 	k := proportionScale(ind)
-	width, height, left, right, top, base := 720.0, 360.0, 64.0, 704.0, 20.0, 310.0
+	// The right margin holds half of the last tick's label ("100,000"), which is centred on the axis's end.
+	width, height, left, right, top, base := 720.0, 360.0, 64.0, 684.0, 20.0, 310.0
 	c := funnelChart{ID: id, Period: period, Unit: ind.Unit,
 		Title: fmt.Sprintf("%s by area, %s: funnel plot", ind.Name, period.MonthYear()),
 		Width: coord(width), Height: coord(height), Left: coord(left), Right: coord(right), Top: coord(top), Base: coord(base),
