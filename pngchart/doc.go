@@ -15,8 +15,9 @@
 //     lines drawn per recalculation section, and points coloured by what
 //     they show: blue for improvement, orange for concern, purple for special
 //     cause with no direction, grey for common cause. Colour is never the only
-//     signal: improvement points are triangles, concern points squares,
-//     "neither" points diamonds and common-cause points circles.
+//     signal: improvement points are triangles pointing up, concern points
+//     triangles pointing down, "neither" points diamonds and common-cause
+//     points circles, as on the web pages' charts.
 //   - Every chart has its title at the top, an optional caption (the data
 //     source, "association, not proof of cause") under it, and a legend in a
 //     column on the right, outside the data, so that nothing covers a point.

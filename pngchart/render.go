@@ -392,6 +392,22 @@ func (g glyphThumb) Thumbnail(c *draw.Canvas) { c.DrawGlyphNoClip(g.GlyphStyle, 
 // special-cause points that are neither improvement nor concern.
 type diamondGlyph struct{}
 
+// downTriangleGlyph is a triangle pointing down, the shape of a point of
+// concern, as on the web pages' charts (gonum's PyramidGlyph points up:
+// improvement).
+type downTriangleGlyph struct{}
+
+// DrawGlyph implements draw.GlyphDrawer.
+func (downTriangleGlyph) DrawGlyph(c *draw.Canvas, sty draw.GlyphStyle, pt vg.Point) {
+	r := sty.Radius * 1.2
+	var p vg.Path
+	p.Move(vg.Point{X: pt.X, Y: pt.Y - r}) // the canvas's y runs upwards
+	p.Line(vg.Point{X: pt.X + r*0.866, Y: pt.Y + r/2})
+	p.Line(vg.Point{X: pt.X - r*0.866, Y: pt.Y + r/2})
+	p.Close()
+	c.Fill(p)
+}
+
 // DrawGlyph implements draw.GlyphDrawer.
 func (diamondGlyph) DrawGlyph(c *draw.Canvas, sty draw.GlyphStyle, pt vg.Point) {
 	r := sty.Radius * 1.2

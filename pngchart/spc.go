@@ -17,7 +17,7 @@ import (
 const (
 	Common      = "common"      // no special cause: grey circle
 	Improvement = "improvement" // special cause, the better way: blue triangle
-	Concern     = "concern"     // special cause, the worse way: orange square
+	Concern     = "concern"     // special cause, the worse way: orange triangle pointing down
 	Neither     = "neither"     // special cause, no direction set: purple diamond
 )
 
@@ -86,7 +86,7 @@ func variationGlyph(v string) draw.GlyphStyle {
 	case Improvement:
 		return draw.GlyphStyle{Color: colourImprovement, Radius: pointRadius * 1.1, Shape: draw.PyramidGlyph{}}
 	case Concern:
-		return draw.GlyphStyle{Color: colourConcern, Radius: pointRadius, Shape: draw.BoxGlyph{}}
+		return draw.GlyphStyle{Color: colourConcern, Radius: pointRadius * 1.1, Shape: downTriangleGlyph{}}
 	case Neither:
 		return draw.GlyphStyle{Color: colourNeither, Radius: pointRadius, Shape: diamondGlyph{}}
 	}
