@@ -41,6 +41,25 @@ func chromiumPath(tb testing.TB) string {
 	return ""
 }
 
+// chromiumOptions are how every browser test starts Chromium: headless, on
+// a fresh profile, and quiet on a machine with no network beyond loopback
+// (without the background-networking flags Chromium's own connections are
+// refused, many at a time). extra are added to them.
+func chromiumOptions(t *testing.T, execPath string, extra ...chromedp.ExecAllocatorOption) []chromedp.ExecAllocatorOption {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(execPath),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.NoSandbox, // CI runs as root, where the sandbox cannot start
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+	)
+	return append(opts, extra...)
+}
+
 // browser is one headless Chromium tab, and what the page wrote to its
 // console.
 type browser struct {
@@ -56,17 +75,7 @@ type browser struct {
 func newBrowser(t *testing.T, timeout time.Duration) *browser {
 	t.Helper()
 	execPath := chromiumPath(t)
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(execPath),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.NoSandbox, // CI runs as root, where the sandbox cannot start
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.WindowSize(1280, 1024),
-	)
+	opts := chromiumOptions(t, execPath, chromedp.WindowSize(1280, 1024))
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
 	tabCtx, cancelTab := chromedp.NewContext(allocCtx)
