@@ -10,6 +10,8 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"log/slog"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,7 +22,11 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
+	"github.com/groundswell-health/groundswell/followup"
+	"github.com/groundswell-health/groundswell/jobs"
+	"github.com/groundswell-health/groundswell/store"
 	"github.com/groundswell-health/groundswell/store/storetest"
+	"github.com/groundswell-health/groundswell/web"
 )
 
 // chromiumEnv names the environment variable with the Chromium binary's path.
@@ -259,4 +265,50 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	storetest.RemoveDemoTemplate()
 	os.Exit(code)
+}
+
+// startApp serves the web app on st and returns its address. With mail,
+// emails go through the real job queue into the store's outbox, with links
+// to the app.
+func startApp(t *testing.T, st *store.Store, mail bool) string {
+	t.Helper()
+	ctx := t.Context()
+	logger := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
+	// The address is needed before the app exists: the emails' links
+	// point at it.
+	ts := httptest.NewUnstartedServer(nil)
+	base := "http://" + ts.Listener.Addr().String()
+	// The zero Privacy options leave the forms' minimum fill time off: the
+	// keys are pressed faster than a person presses them.
+	opts := web.Options{Store: st, PasswordCost: 4, Logger: logger}
+	if mail {
+		if err := jobs.Migrate(ctx, st.WriteDB(), st.Dialect()); err != nil {
+			t.Fatalf("migrate the job queue: %v", err)
+		}
+		fu := followup.New(st, nil, followup.Config{BaseURL: base, Logger: logger})
+		q, err := jobs.New(st.WriteDB(), st.Dialect(), jobs.Config{Kinds: append(fu.Kinds(), fu.AccessKinds()...), Logger: logger})
+		if err != nil {
+			t.Fatalf("jobs.New: %v", err)
+		}
+		if err := q.Start(ctx); err != nil {
+			t.Fatalf("start the job queue: %v", err)
+		}
+		t.Cleanup(func() {
+			if err := q.Stop(context.Background()); err != nil {
+				t.Errorf("stop the job queue: %v", err)
+			}
+		})
+		opts.Mailer = followup.NewMailer(q)
+	}
+	app, err := web.New(opts)
+	if err != nil {
+		t.Fatalf("web.New: %v", err)
+	}
+	ts.Config.Handler = app
+	ts.Start()
+	t.Cleanup(ts.Close)
+	if ts.URL != base {
+		t.Fatalf("the server is at %s, not %s as the emails say", ts.URL, base)
+	}
+	return base
 }

@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
-	"net/http/httptest"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -20,11 +18,8 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	gs "github.com/groundswell-health/groundswell"
-	"github.com/groundswell-health/groundswell/followup"
-	"github.com/groundswell-health/groundswell/jobs"
 	"github.com/groundswell-health/groundswell/store"
 	"github.com/groundswell-health/groundswell/store/storetest"
-	"github.com/groundswell-health/groundswell/web"
 )
 
 // The keyboard journeys: pledging, signing in by link, reporting a pledge
@@ -358,49 +353,6 @@ func openStore(t *testing.T) *store.Store {
 		}
 	})
 	return st
-}
-
-// startApp serves the web app on st and returns its address. With mail,
-// emails go through the real job queue into the store's outbox, with links
-// to the app, as in TestLeadSetsGoalAndAction.
-func startApp(t *testing.T, st *store.Store, mail bool) string {
-	t.Helper()
-	ctx := t.Context()
-	logger := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
-	// The address is needed before the app exists: the emails' links
-	// point at it.
-	ts := httptest.NewUnstartedServer(nil)
-	base := "http://" + ts.Listener.Addr().String()
-	// The zero Privacy options leave the forms' minimum fill time off: the
-	// keys are pressed faster than a person presses them.
-	opts := web.Options{Store: st, PasswordCost: 4, Logger: logger}
-	if mail {
-		if err := jobs.Migrate(ctx, st.WriteDB(), st.Dialect()); err != nil {
-			t.Fatalf("migrate the job queue: %v", err)
-		}
-		fu := followup.New(st, nil, followup.Config{BaseURL: base, Logger: logger})
-		q, err := jobs.New(st.WriteDB(), st.Dialect(), jobs.Config{Kinds: append(fu.Kinds(), fu.AccessKinds()...), Logger: logger})
-		if err != nil {
-			t.Fatalf("jobs.New: %v", err)
-		}
-		if err := q.Start(ctx); err != nil {
-			t.Fatalf("start the job queue: %v", err)
-		}
-		t.Cleanup(func() {
-			if err := q.Stop(context.Background()); err != nil {
-				t.Errorf("stop the job queue: %v", err)
-			}
-		})
-		opts.Mailer = followup.NewMailer(q)
-	}
-	app, err := web.New(opts)
-	if err != nil {
-		t.Fatalf("web.New: %v", err)
-	}
-	ts.Config.Handler = app
-	ts.Start()
-	t.Cleanup(ts.Close)
-	return base
 }
 
 // areaID is the id of the area named name.

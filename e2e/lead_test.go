@@ -1,10 +1,7 @@
 package e2e
 
 import (
-	"context"
 	"fmt"
-	"log/slog"
-	"net/http/httptest"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -15,8 +12,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	gs "github.com/groundswell-health/groundswell"
-	"github.com/groundswell-health/groundswell/followup"
-	"github.com/groundswell-health/groundswell/jobs"
 	"github.com/groundswell-health/groundswell/store"
 	"github.com/groundswell-health/groundswell/store/storetest"
 	"github.com/groundswell-health/groundswell/web"
@@ -62,38 +57,7 @@ func TestLeadSetsGoalAndAction(t *testing.T) {
 		t.Fatalf("create organiser: %v", err)
 	}
 
-	// The server's address is needed before the app exists: the emails'
-	// links point at it.
-	ts := httptest.NewUnstartedServer(nil)
-	base := "http://" + ts.Listener.Addr().String()
-
-	logger := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
-	if err := jobs.Migrate(ctx, st.WriteDB(), st.Dialect()); err != nil {
-		t.Fatalf("migrate the job queue: %v", err)
-	}
-	fu := followup.New(st, nil, followup.Config{BaseURL: base, Logger: logger})
-	q, err := jobs.New(st.WriteDB(), st.Dialect(), jobs.Config{Kinds: append(fu.Kinds(), fu.AccessKinds()...), Logger: logger})
-	if err != nil {
-		t.Fatalf("jobs.New: %v", err)
-	}
-	if err := q.Start(ctx); err != nil {
-		t.Fatalf("start the job queue: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := q.Stop(context.Background()); err != nil {
-			t.Errorf("stop the job queue: %v", err)
-		}
-	})
-	app, err := web.New(web.Options{Store: st, PasswordCost: 4, Mailer: followup.NewMailer(q), Logger: logger})
-	if err != nil {
-		t.Fatalf("web.New: %v", err)
-	}
-	ts.Config.Handler = app
-	ts.Start()
-	t.Cleanup(ts.Close)
-	if ts.URL != base {
-		t.Fatalf("the server is at %s, not %s as the emails say", ts.URL, base)
-	}
+	base := startApp(t, st, true) // with the job queue, whose emails land in the outbox
 
 	gid := strconv.FormatInt(f.Group.ID, 10)
 	campaignAdmin := fmt.Sprintf("%s/admin/campaigns/%d", base, f.Campaign.ID)
