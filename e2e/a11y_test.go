@@ -33,17 +33,10 @@ import (
 // axe.min.js (scripts/test installs it from npm; see e2e/axe).
 const axeEnv = "GROUNDSWELL_AXE"
 
-// axeSource returns axe-core's script. Without GROUNDSWELL_AXE the sweep
-// skips, except under CI=true, where it is a failure.
+// axeSource returns axe-core's script.
 func axeSource(tb testing.TB) string {
 	tb.Helper()
-	path := os.Getenv(axeEnv)
-	if path == "" {
-		if os.Getenv("CI") == "true" {
-			tb.Fatalf("%s is not set and CI=true: the accessibility sweep must run under CI (scripts/test installs axe-core)", axeEnv)
-		}
-		tb.Skipf("%s is not set: skipping the accessibility sweep (scripts/test installs axe-core and sets it)", axeEnv)
-	}
+	path := serviceEnv(tb, axeEnv, "the accessibility sweep", "scripts/test installs axe-core and sets it")
 	b, err := os.ReadFile(path)
 	if err != nil {
 		tb.Fatalf("read axe-core: %v", err)

@@ -32,18 +32,25 @@ import (
 // chromiumEnv names the environment variable with the Chromium binary's path.
 const chromiumEnv = "GROUNDSWELL_CHROMIUM"
 
-// chromiumPath returns the Chromium binary the browser tests drive. When
-// GROUNDSWELL_CHROMIUM is unset it skips the test, unless CI=true: a service
-// missing under CI is a failure, never a skip.
+// chromiumPath returns the Chromium binary the browser tests drive.
 func chromiumPath(tb testing.TB) string {
 	tb.Helper()
-	if p := os.Getenv(chromiumEnv); p != "" {
-		return p
+	return serviceEnv(tb, chromiumEnv, "the browser tests", "set it to Chromium's path, e.g. /usr/bin/chromium")
+}
+
+// serviceEnv returns the value of the environment variable name, which
+// points the tests (what) at a service. When it is unset the test skips,
+// unless CI=true: a service missing under CI is a failure, never a skip.
+// hint says how to set it.
+func serviceEnv(tb testing.TB, name, what, hint string) string {
+	tb.Helper()
+	if v := os.Getenv(name); v != "" {
+		return v
 	}
 	if os.Getenv("CI") == "true" {
-		tb.Fatalf("%s is not set and CI=true: the browser tests must run under CI (scripts/test sets it)", chromiumEnv)
+		tb.Fatalf("%s is not set and CI=true: %s must run under CI (scripts/test sets it)", name, what)
 	}
-	tb.Skipf("%s is not set: skipping the browser test (set it to Chromium's path, e.g. /usr/bin/chromium)", chromiumEnv)
+	tb.Skipf("%s is not set: skipping %s (%s)", name, what, hint)
 	return ""
 }
 
